@@ -1,0 +1,69 @@
+"""The chat application factory."""
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+import config
+from chat.database import configure_database, watch_connections
+from chat import login  # noqa: F401  (registers the user loaders)
+from chat.errors import register_errorhandlers
+from chat.extensions import csrf, db, limiter, login_manager, migrate
+from chat.security import add_security_headers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class IdConverter(IntegerConverter):
+    """Positive ids that fit a 32-bit column, so a huge one is a 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def create_app(config_class=None, **overrides):
+    """Build the app from `config_class` (default: chosen by CHAT_ENV) plus `overrides`."""
+    config_class = config_class or config.from_environment()
+    app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"),
+                template_folder=os.path.join(ROOT, "templates"),
+                static_folder=os.path.join(ROOT, "static"))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app.config)
+    configure_database(app)
+    app.url_map.converters["id"] = IdConverter
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    app.after_request(add_security_headers)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    with app.app_context():
+        watch_connections(db.engine, app.config)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app):
+    from chat import api, auth, health, messages, rooms
+
+    for module in (auth, rooms, messages, api, health):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
+
+
+def register_commands(app):
+    from chat.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,41 @@
+"""Sign-up, API tokens and the current user."""
+from flask_login import current_user
+
+from chat.api import bp
+from chat.api.payload import field, json_body
+from chat.errors import Problem
+from chat.limits import login_limited, signup_limited
+from chat.login import end_login
+from chat.models import AuthToken, User
+
+
+@bp.post("/users")
+@signup_limited
+def create_user():
+    data = json_body()
+    user = User.register(field(data, "username"), field(data, "password"))
+    _, secret = AuthToken.issue(user, "api")
+    return {"user": user.to_json(), "token": secret}, 201
+
+
+@bp.post("/tokens")
+@login_limited
+def create_token():
+    data = json_body()
+    user = User.authenticate(field(data, "username"), field(data, "password"))
+    if user is None:
+        raise Problem(401, "invalid_credentials", "Wrong username or password.")
+    _, secret = AuthToken.issue(user, "api")
+    return {"token": secret}, 201
+
+
+@bp.delete("/tokens/current")
+def delete_current_token():
+    """Revoke the login that made this request: the bearer token, or the browser session."""
+    end_login()
+    return "", 204
+
+
+@bp.get("/me")
+def me():
+    return current_user.to_json()

@@ -1,0 +1,50 @@
+"""Rooms and their members."""
+from flask_login import current_user
+
+from chat.access import room_for
+from chat.api import bp
+from chat.api.payload import field, json_body
+from chat.models import Room
+
+
+@bp.get("/rooms")
+def list_rooms():
+    return {"rooms": [room.to_json(membership) for room, membership in Room.directory(current_user)]}
+
+
+@bp.post("/rooms")
+def create_room():
+    data = json_body()
+    room = Room.create(current_user, field(data, "name"), field(data, "topic", required=False),
+                       field(data, "private", bool, required=False) or False)
+    return room.to_json(room.memberships[0]), 201
+
+
+@bp.get("/rooms/<id:room_id>")
+def show_room(room_id):
+    room, membership = room_for(current_user, room_id)
+    data = room.to_json(membership)
+    if membership is not None:
+        data["members"] = [member.to_json() for member in room.members()]
+    return data
+
+
+@bp.post("/rooms/<id:room_id>/members")
+def add_member(room_id):
+    """`{}` joins a public room; `{"username": ...}` lets a member invite someone."""
+    data = json_body()
+    username = field(data, "username", required=False)
+    if username is None:
+        room, _ = room_for(current_user, room_id)
+        membership, created = room.join(current_user)
+    else:
+        room, _ = room_for(current_user, room_id, member=True)
+        membership, created = room.invite(username)
+    return membership.to_json(), 201 if created else 200
+
+
+@bp.delete("/rooms/<id:room_id>/members/me")
+def leave_room(room_id):
+    _, membership = room_for(current_user, room_id, member=True)
+    membership.leave()
+    return "", 204

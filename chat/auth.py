@@ -1,0 +1,49 @@
+"""Sign-up, log-in and log-out pages."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from chat.errors import Problem
+from chat.forms import LoginForm, SignupForm, show_problem
+from chat.limits import login_limited, signup_limited
+from chat.login import end_login, start_session
+from chat.models import User
+from chat.security import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@signup_limited
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = User.register(form.username.data, form.password.data)
+        except Problem as problem:
+            show_problem(form, problem)
+        else:
+            start_session(user)
+            return redirect(url_for("rooms.index"))
+    return render_template("auth/signup.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limited
+def login():
+    form = LoginForm()
+    target = request.args.get("next")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(target))
+    if form.validate_on_submit():
+        user = User.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            start_session(user, remember=form.remember.data)
+            return redirect(safe_next(target))
+        form.form_errors.append("Wrong username or password.")
+    return render_template("auth/login.html", form=form, next=target), 400 if form.is_submitted() else 200
+
+
+@bp.post("/logout")
+def logout():
+    end_login()
+    return redirect(url_for("auth.login"))

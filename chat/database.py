@@ -1,0 +1,41 @@
+"""Engine settings: SQLite tuned for concurrent writers, Postgres pooled."""
+import os
+import sqlite3
+
+from sqlalchemy import event
+
+
+def configure_database(app):
+    """Fill in the default SQLite URL and the engine options for the chosen database."""
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "chat.sqlite3")
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # The driver's busy timeout makes a writer wait for the lock instead of
+        # failing with "database is locked".
+        options.setdefault("connect_args", {"timeout": config["SQLITE_BUSY_TIMEOUT"]})
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+
+
+def watch_connections(engine, config):
+    """Set SQLite's pragmas on every new connection (WAL lets readers run beside a writer)."""
+    if engine.dialect.name != "sqlite":
+        return
+    synchronous = config["SQLITE_SYNCHRONOUS"].upper()
+    if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise RuntimeError(f"SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, record):
+        assert isinstance(dbapi_connection, sqlite3.Connection)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,38 @@
+"""The HTML forms. Rules live in the models; forms only carry input and errors."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
+
+
+class SignupForm(FlaskForm):
+    username = StringField("Username")
+    password = PasswordField("Password")
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username")
+    password = PasswordField("Password")
+    remember = BooleanField("Remember me")
+
+
+class RoomForm(FlaskForm):
+    name = StringField("Name")
+    topic = StringField("Topic")
+    private = BooleanField("Private (invite only)")
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField("Message")
+    client_id = HiddenField()
+
+
+class InviteForm(FlaskForm):
+    username = StringField("Invite by username")
+
+
+def show_problem(form, problem):
+    """Put a model's refusal next to the field it is about (or atop the form)."""
+    target = getattr(form, problem.field, None) if problem.field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, problem.message]
+    else:
+        form.form_errors.append(problem.message)

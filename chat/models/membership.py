@@ -1,0 +1,71 @@
+"""Who belongs to which room, in what role, and how far they have read."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chat.extensions import db
+from chat.models.types import UTCDateTime, iso, utcnow
+
+OWNER, MEMBER = "owner", "member"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "room_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
+    last_read_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", back_populates="memberships", lazy="joined")
+    room = relationship("Room", back_populates="memberships")
+
+    @classmethod
+    def grant(cls, room, user, role=MEMBER):
+        """Make `user` a member of `room`; returns (membership, created). Safe to race."""
+        existing = cls.of(room.id, user.id)
+        if existing is not None:
+            return existing, False
+        # A newcomer starts caught up: old history is there to read, not unread.
+        membership = cls(room=room, user=user, role=role, last_read_seq=room.last_seq)
+        db.session.add(membership)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return cls.of(room.id, user.id), False
+        return membership, True
+
+    @classmethod
+    def of(cls, room_id, user_id):
+        return db.session.scalar(select(cls).where(cls.room_id == room_id, cls.user_id == user_id))
+
+    @property
+    def is_owner(self):
+        return self.role == OWNER
+
+    def leave(self):
+        """Leave the room. A last owner hands the room to its longest-standing member."""
+        room, was_owner = self.room, self.is_owner
+        db.session.delete(self)
+        db.session.flush()
+        if was_owner and room.owners_count() == 0:
+            heir = db.session.scalar(select(Membership).where(Membership.room_id == room.id)
+                                     .order_by(Membership.created_at, Membership.id).limit(1))
+            if heir is not None:
+                heir.role = OWNER
+        db.session.commit()
+
+    def to_json(self):
+        return {
+            "room_id": self.room_id,
+            "user": self.user.to_json(),
+            "role": self.role,
+            "last_read_seq": self.last_read_seq,
+            "joined_at": iso(self.created_at),
+        }

@@ -1,0 +1,120 @@
+"""Rooms: where messages are posted and numbered."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, and_, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chat.errors import Problem
+from chat.extensions import db
+from chat.models.membership import MEMBER, OWNER, Membership
+from chat.models.message import Message, check_body, check_client_id
+from chat.models.text import clean_text
+from chat.models.types import UTCDateTime, iso, utcnow
+from chat.models.user import User
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    topic: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    private: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The seq of the room's latest message; bumped under a row lock per post.
+    last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships = relationship("Membership", back_populates="room", cascade="all, delete-orphan")
+
+    @classmethod
+    def create(cls, creator, name, topic="", private=False):
+        """A new room owned by `creator`, or a 400 Problem for a bad name or topic."""
+        name = clean_text(name, field="name", label="Room name", max_length=80)
+        topic = clean_text(topic or "", field="topic", label="Topic", max_length=250, min_length=0)
+        if not isinstance(private, bool):
+            raise Problem(400, "invalid_field", "private must be true or false.", field="private")
+        room = cls(name=name, topic=topic, private=private, created_by_id=creator.id)
+        room.memberships.append(Membership(user=creator, role=OWNER))
+        db.session.add(room)
+        db.session.commit()
+        return room
+
+    @staticmethod
+    def seen_by(user):
+        """Rooms `user` may see (public, or private with a membership), each with
+        the user's membership or None. Every room lookup starts here."""
+        mine = and_(Membership.room_id == Room.id, Membership.user_id == user.id)
+        return (select(Room, Membership).outerjoin(Membership, mine)
+                .where(or_(Room.private.is_(False), Membership.id.is_not(None))))
+
+    @classmethod
+    def directory(cls, user):
+        """[(room, membership or None)] for every room `user` may see, by name."""
+        return db.session.execute(cls.seen_by(user).order_by(cls.name, cls.id)).all()
+
+    def join(self, user):
+        """`user` joins this public room; returns (membership, created)."""
+        if self.private and Membership.of(self.id, user.id) is None:
+            raise Problem(403, "invite_only", "This room is invite-only; ask a member to invite you.")
+        return Membership.grant(self, user)
+
+    def invite(self, username):
+        """Add the user named `username`; returns (membership, created)."""
+        user = User.named(username)
+        if user is None:
+            raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
+        return Membership.grant(self, user, MEMBER)
+
+    def owners_count(self):
+        return db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.room_id == self.id, Membership.role == OWNER))
+
+    def members(self):
+        return db.session.scalars(select(Membership).where(Membership.room_id == self.id)
+                                  .order_by(Membership.created_at, Membership.id)).all()
+
+    def post(self, author, body, client_id=None):
+        """Store a message from `author`; returns (message, created).
+
+        The seq comes from this room's counter, incremented by an UPDATE in
+        the same transaction as the INSERT. The UPDATE holds the room's row
+        lock (Postgres) or the database write lock (SQLite) until commit, so
+        posts to one room commit one at a time in seq order, and a rolled-back
+        post takes its increment with it: no gaps, no duplicates. A post that
+        repeats an earlier client_id returns the earlier message.
+        """
+        body, client_id = check_body(body), check_client_id(client_id)
+        if client_id and (earlier := Message.sent_as(self.id, author.id, client_id)):
+            return earlier, False
+        bump = (update(Room.__table__).where(Room.id == self.id)
+                .values(last_seq=Room.last_seq + 1).returning(Room.last_seq))
+        seq = db.session.execute(bump).scalar_one()
+        message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
+        db.session.add(message)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            earlier = client_id and Message.sent_as(self.id, author.id, client_id)
+            if not earlier:
+                raise
+            return earlier, False
+        return message, True
+
+    def to_json(self, membership=None):
+        """The room as `membership`'s holder sees it (None: a non-member)."""
+        data = {
+            "id": self.id,
+            "name": self.name,
+            "topic": self.topic,
+            "private": self.private,
+            "member": membership is not None,
+            "last_seq": self.last_seq,
+            "created_at": iso(self.created_at),
+        }
+        if membership is not None:
+            data["role"] = membership.role
+            data["last_read_seq"] = membership.last_read_seq
+        return data

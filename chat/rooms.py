@@ -1,0 +1,105 @@
+"""Room pages: the directory, a room with its history, joining, inviting, leaving."""
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from chat.access import room_for
+from chat.errors import Problem
+from chat.extensions import login_manager
+from chat.forms import InviteForm, MessageForm, RoomForm, show_problem
+from chat.models import Message, Room
+from chat.params import SEQ_MAX, number_arg
+
+bp = Blueprint("rooms", __name__)
+PAGE = 50
+
+
+@bp.before_request
+def require_login():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("rooms.index"))
+
+
+@bp.get("/rooms")
+def index(form=None, status=200):
+    rooms = Room.directory(current_user)
+    mine = [(room, membership) for room, membership in rooms if membership is not None]
+    others = [room for room, membership in rooms if membership is None]
+    return render_template("rooms/index.html", mine=mine, others=others,
+                           form=form or RoomForm()), status
+
+
+@bp.post("/rooms")
+def create():
+    form = RoomForm()
+    if form.validate_on_submit():
+        try:
+            room = Room.create(current_user, form.name.data, form.topic.data, form.private.data)
+        except Problem as problem:
+            show_problem(form, problem)
+        else:
+            return redirect(url_for("rooms.show", room_id=room.id))
+    return index(form, 400)
+
+
+@bp.get("/rooms/<id:room_id>")
+def show(room_id):
+    room, membership = room_for(current_user, room_id)
+    return render_room(room, membership)
+
+
+def render_room(room, membership, form=None, invite=None, status=200):
+    """The room page: a window of history (?before=, ?after= or ?around=), members, composer."""
+    if membership is None:
+        return render_template("rooms/show.html", room=room, membership=None), status
+    before = number_arg("before", low=1, high=SEQ_MAX)
+    after = number_arg("after", low=0, high=SEQ_MAX)
+    around = number_arg("around", low=1, high=SEQ_MAX)
+    if around is not None:
+        before = min(around + PAGE // 2 + 1, SEQ_MAX)
+    messages, _ = Message.page(room.id, before=before, after=after, limit=PAGE)
+    return render_template(
+        "rooms/show.html", room=room, membership=membership, messages=messages,
+        has_older=bool(messages) and messages[0].seq > 1,
+        has_newer=bool(messages) and messages[-1].seq < room.last_seq,
+        members=room.members(), highlight=around,
+        form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
+    ), status
+
+
+@bp.post("/rooms/<id:room_id>/join")
+def join(room_id):
+    room, _ = room_for(current_user, room_id)
+    room.join(current_user)
+    return redirect(url_for("rooms.show", room_id=room.id))
+
+
+@bp.post("/rooms/<id:room_id>/invite")
+def invite(room_id):
+    room, membership = room_for(current_user, room_id, member=True)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invited, created = room.invite(form.username.data)
+        except Problem as problem:
+            show_problem(form, problem)
+        else:
+            name = invited.user.username
+            flash(f"{name} is now a member." if created else f"{name} was already a member.")
+            return redirect(url_for("rooms.show", room_id=room.id))
+    return render_room(room, membership, invite=form, status=400)
+
+
+@bp.post("/rooms/<id:room_id>/leave")
+def leave(room_id):
+    room, membership = room_for(current_user, room_id, member=True)
+    membership.leave()
+    flash(f"You left {room.name}.")
+    return redirect(url_for("rooms.index"))

@@ -1,0 +1,125 @@
+"""Configuration, read from the environment with development fallbacks.
+
+Pick one with CHAT_ENV (or FLASK_ENV): development (the default), testing or
+production. Production refuses to start without a real SECRET_KEY.
+"""
+import os
+from datetime import timedelta
+
+# Development only. Production refuses this value (see ProductionConfig.check).
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-deploy"
+
+
+def database_url(url):
+    """Point plain postgres URLs at psycopg 3, the driver we ship."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    ENVIRONMENT = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    # None means: SQLite in the instance folder, filled in by create_app.
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # SQLite: how long a writer waits for the lock before giving up, and the
+    # WAL sync level (NORMAL is crash-safe; only an OS crash can drop the
+    # last commits).
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 30))
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 10)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 20)
+
+    # Requests larger than this get a 413 before we read them.
+    MAX_CONTENT_LENGTH = 128 * 1024
+
+    SESSION_COOKIE_NAME = "chat_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "chat_remember"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A browser login stays valid server-side this long, remembered or not.
+    SESSION_TOKEN_LIFETIME = timedelta(days=30)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    # Flask-Limiter. Storage is Redis when configured, so workers share counts.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "chat-limits"
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per minute")
+    LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute")
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
+
+    # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    STRICT_TRANSPORT_SECURITY = False
+
+    @classmethod
+    def check(cls, config):
+        """Refuse to start on a configuration that is unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENVIRONMENT = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key"
+    # Tests pick their own database; never touch the developer's.
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashes keep the suite fast; production keeps scrypt's defaults.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    LOGIN_LIMIT_PER_IP = "1000 per minute"
+    LOGIN_LIMIT_PER_USERNAME = "1000 per minute"
+    SIGNUP_LIMIT_PER_IP = "1000 per minute"
+
+
+class ProductionConfig(Config):
+    ENVIRONMENT = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = True
+
+    @classmethod
+    def check(cls, config):
+        key = config.get("SECRET_KEY")
+        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random string of 32+ characters in production "
+                '(python3 -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def from_environment():
+    """The config class named by CHAT_ENV or FLASK_ENV (development by default)."""
+    name = os.environ.get("CHAT_ENV") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"CHAT_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

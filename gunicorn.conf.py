@@ -1,0 +1,26 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`. Each can be set from the environment."""
+import multiprocessing
+import os
+import resource
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+worker_class = "gevent"
+# Streams are long-lived and mostly idle, so one gevent worker holds thousands.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 10000))
+# Without Redis there is no broker between processes: the embedded setup is one process.
+default_workers = multiprocessing.cpu_count() if os.environ.get("REDIS_URL") else 1
+workers = int(os.environ.get("WEB_CONCURRENCY", default_workers))
+timeout = int(os.environ.get("WORKER_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 20))
+keepalive = int(os.environ.get("KEEPALIVE", 30))
+accesslog = os.environ.get("ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """Raise the open-file limit to the hard limit: every stream is a socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        server.log.info("Raised the open-file limit from %s to %s", soft, hard)
