@@ -3,7 +3,7 @@ import secrets
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from chat.errors import Problem
 from chat.models import AuthToken, Room, User
@@ -61,6 +61,7 @@ DEMO_LINES = ("Hello, everyone!", "Hi alice. Welcome to the demo.", "Is the coff
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", help="Password for the demo users (default: a random one, printed).")
 def load_demo(password):
     """Load demo users, rooms and messages (development only; idempotent)."""

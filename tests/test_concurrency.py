@@ -1,0 +1,39 @@
+"""Many people posting into one room at once: every message gets the next seq."""
+import threading
+
+from sqlalchemy import select
+
+from chat.extensions import db
+from chat.models import Message
+from tests.conftest import PASSWORD
+
+POSTERS, EACH = 50, 6
+
+
+def test_fifty_concurrent_posters_get_seqs_one_to_n_with_no_gap_or_duplicate(app, api, alice, general):
+    tokens = []
+    for i in range(POSTERS):
+        body = api.post("/users", json={"username": f"poster{i}", "password": PASSWORD}).get_json()
+        api.as_(alice).post(f"/rooms/{general}/members", json={"username": f"poster{i}"})
+        tokens.append(body["token"])
+    statuses, barrier = [], threading.Barrier(POSTERS)
+
+    def poster(token):
+        client = app.test_client()
+        barrier.wait()
+        for n in range(EACH):
+            response = client.post(f"/api/v1/rooms/{general}/messages", json={"body": f"hi {n}"},
+                                   headers={"Authorization": f"Bearer {token}"})
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=poster, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = POSTERS * EACH
+    assert statuses == [201] * total
+    with app.app_context():
+        seqs = db.session.scalars(select(Message.seq).where(Message.room_id == general).order_by(Message.seq)).all()
+        assert seqs == list(range(1, total + 1))
+    assert api.as_(alice).get(f"/rooms/{general}").get_json()["last_seq"] == total
