@@ -5,6 +5,7 @@ Every test that uses `app` runs twice: on SQLite and on PostgreSQL.
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -46,11 +47,11 @@ class PostgresDatabase:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    """A database of its own on TEST_DATABASE_URL's server, made for this run and dropped after."""
+@contextmanager
+def scratch_database(prefix):
+    """A new, empty database on TEST_DATABASE_URL's server, dropped afterwards."""
     server = make_url(database_url(require("TEST_DATABASE_URL", "needs PostgreSQL")))
-    name = f"chat_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -58,14 +59,32 @@ def postgres():
     except OperationalError as error:
         admin.dispose()
         unavailable(f"needs PostgreSQL, which did not answer at {server.host}:{server.port}: {error.orig}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    db.metadata.create_all(engine)
-    yield PostgresDatabase(url, engine)
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """This run's own database, with the schema; each test empties it first."""
+    with scratch_database("chat_test") as url:
+        engine = create_engine(url)
+        db.metadata.create_all(engine)
+        yield PostgresDatabase(url, engine)
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request, tmp_path):
+    """A database with no tables at all (for migrations and live servers)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with scratch_database("chat_empty") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
