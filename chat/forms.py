@@ -32,7 +32,7 @@ class InviteForm(FlaskForm):
 def show_problem(form, problem):
     """Put a model's refusal next to the field it is about (or atop the form)."""
     target = getattr(form, problem.field, None) if problem.field else None
-    if target is not None and hasattr(target, "errors"):
+    if target is not None and hasattr(target, "errors") and target.type != "HiddenField":
         target.errors = [*target.errors, problem.message]
     else:
         form.form_errors.append(problem.message)

@@ -49,8 +49,12 @@ def unauthorized():
 
 
 def start_session(user, remember=False):
-    """Log `user` in on this browser with a fresh session and a new server-side login."""
-    session.clear()
+    """Log `user` in on this browser with a fresh session and a new server-side login.
+    A browser login it already had is revoked, not left behind."""
+    previous = current_user.auth_token if current_user.is_authenticated else None
+    if previous is not None and previous.kind == "session":
+        previous.revoke()
+    forget_browser()
     token, secret = AuthToken.issue(user, "session", current_app.config["SESSION_TOKEN_LIFETIME"])
     user.auth_token, user.auth_token_secret = token, secret
     login_user(user, remember=remember)
@@ -60,5 +64,9 @@ def end_login():
     """Revoke the login behind this request (cookie or token); replaying it is refused."""
     if current_user.is_authenticated and current_user.auth_token is not None:
         current_user.auth_token.revoke()
-    logout_user()
+    forget_browser()
+
+
+def forget_browser():
     session.clear()
+    logout_user()  # after clear(): it leaves the mark that deletes the remember cookie
