@@ -15,7 +15,7 @@ def configured(name):
 def attempted_username():
     """Key: the username being tried (from JSON or the form), folded like names are."""
     data = request.get_json(silent=True) if request.is_json else request.form
-    name = data.get("username") if isinstance(data, dict) or hasattr(data, "get") else None
+    name = data.get("username") if hasattr(data, "get") else None
     return "username:" + (username_key(name) if isinstance(name, str) else "")
 
 
