@@ -65,6 +65,14 @@ class Config:
     LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
 
+    # Live delivery. REALTIME_PREFIX namespaces channels and keys when several
+    # deployments (or test runs) share one Redis.
+    REALTIME_PREFIX = os.environ.get("REALTIME_PREFIX", "")
+    STREAM_HEARTBEAT = float(os.environ.get("STREAM_HEARTBEAT", 15))
+    STREAM_RETRY_MS = env_int("STREAM_RETRY_MS", 3000)
+    STREAM_QUEUE_LIMIT = env_int("STREAM_QUEUE_LIMIT", 1000)
+    PRESENCE_TTL = float(os.environ.get("PRESENCE_TTL", 45))
+
     # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     STRICT_TRANSPORT_SECURITY = False

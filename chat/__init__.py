@@ -7,7 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 import config
 from chat.database import configure_database, watch_connections
-from chat import login  # noqa: F401  (registers the user loaders)
+from chat import login, realtime  # noqa: F401  (login registers the user loaders)
 from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
 from chat.security import add_security_headers
@@ -52,12 +52,13 @@ def register_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    realtime.init_app(app)
 
 
 def register_blueprints(app):
-    from chat import api, auth, health, messages, rooms
+    from chat import api, auth, health, messages, rooms, stream
 
-    for module in (auth, rooms, messages, api, health):
+    for module in (auth, rooms, messages, api, stream, health):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
 

@@ -30,7 +30,9 @@ def render_item(kind, obj, autogen_context):
     return False
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: building the JSON to publish must not
+# check a connection out again (and hold it) once the transaction is done.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, render_item=render_item)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -4,6 +4,7 @@ Every test that uses `app` runs twice: on SQLite and on PostgreSQL.
 """
 import os
 import re
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from werkzeug.serving import make_server
 
 import chat.models  # noqa: F401  (fills the metadata)
 from chat import create_app
@@ -115,8 +117,41 @@ def make_app(database_uri):
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app_settings():
+    """Extra settings for `app`; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, app_settings):
+    return make_app(**app_settings)
+
+
+@pytest.fixture(params=["local", "redis"])
+def broker_settings(request):
+    """Live delivery through the in-process broker, then through Redis."""
+    if request.param == "local":
+        return {}
+    return {"REDIS_URL": require("TEST_REDIS_URL", "needs Redis"), "REALTIME_PREFIX": f"test-{uuid.uuid4().hex}:"}
+
+
+@pytest.fixture
+def serve(make_app):
+    """Serve an app over real HTTP from a thread; returns (app, base URL)."""
+    running = []
+
+    def start(app=None, **settings):
+        app = app or make_app(**settings)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.append((app, server))
+        return app, f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for app, server in running:
+        server.shutdown()
+        server.server_close()
+        app.extensions["realtime"].stop()
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Rooms and their members."""
 from flask_login import current_user
 
+from chat import realtime
 from chat.access import room_for
 from chat.api import bp
 from chat.api.payload import field, json_body
+from chat.errors import Problem
 from chat.models import Room
 
 
@@ -26,6 +28,7 @@ def show_room(room_id):
     data = room.to_json(membership)
     if membership is not None:
         data["members"] = [member.to_json() for member in room.members()]
+        data["online"] = realtime.online(room.id)
     return data
 
 
@@ -48,3 +51,21 @@ def leave_room(room_id):
     _, membership = room_for(current_user, room_id, member=True)
     membership.leave()
     return "", 204
+
+
+@bp.post("/rooms/<id:room_id>/typing")
+def typing(room_id):
+    """Tell the room's open streams that the caller is typing (nothing is stored)."""
+    room, _ = room_for(current_user, room_id, member=True)
+    room.typing(current_user)
+    return "", 204
+
+
+@bp.post("/rooms/<id:room_id>/read")
+def mark_read(room_id):
+    """`{"seq": n}`: the caller has read the room up to n."""
+    _, membership = room_for(current_user, room_id, member=True)
+    seq = field(json_body(), "seq", int)
+    if not 0 <= seq <= 2**31 - 1:
+        raise Problem(400, "invalid_field", "'seq' must be a whole number from 0 up.", field="seq")
+    return membership.mark_read(seq)

@@ -1,12 +1,14 @@
 """Who belongs to which room, in what role, and how far they have read."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chat.extensions import db
 from chat.models.types import UTCDateTime, iso, utcnow
+from chat.realtime.hub import room_channel, user_channel
+from chat.realtime.publish import announce
 
 OWNER, MEMBER = "owner", "member"
 
@@ -39,7 +41,16 @@ class Membership(db.Model):
         except IntegrityError:
             db.session.rollback()
             return cls.of(room.id, user.id), False
+        announce_change("join", membership.user, room, room.to_json(membership))
         return membership, True
+
+    @classmethod
+    def positions_of(cls, user_id):
+        """{room id: the room's last seq} for every room the user is in."""
+        from chat.models.room import Room
+
+        return dict(db.session.execute(select(cls.room_id, Room.last_seq).join(Room, Room.id == cls.room_id)
+                                       .where(cls.user_id == user_id)).all())
 
     @classmethod
     def of(cls, room_id, user_id):
@@ -51,7 +62,7 @@ class Membership(db.Model):
 
     def leave(self):
         """Leave the room. A last owner hands the room to its longest-standing member."""
-        room, was_owner = self.room, self.is_owner
+        room, user, was_owner = self.room, self.user, self.is_owner
         db.session.delete(self)
         db.session.flush()
         if was_owner and room.owners_count() == 0:
@@ -60,6 +71,24 @@ class Membership(db.Model):
             if heir is not None:
                 heir.role = OWNER
         db.session.commit()
+        announce_change("leave", user, room)
+
+    @property
+    def unread(self):
+        return max(self.room.last_seq - self.last_read_seq, 0)
+
+    def mark_read(self, seq):
+        """Move the read marker forward to `seq`: never back (tabs race), never past
+        the room's last message. Every tab of the member hears the new count."""
+        seq = min(seq, self.room.last_seq)
+        db.session.execute(update(Membership.__table__).where(
+            Membership.id == self.id, Membership.last_read_seq < seq).values(last_read_seq=seq))
+        db.session.commit()
+        db.session.refresh(self)
+        db.session.refresh(self.room)
+        data = {"room_id": self.room_id, "last_read_seq": self.last_read_seq, "unread": self.unread}
+        announce(user_channel(self.user_id), "read", data)
+        return data
 
     def to_json(self):
         return {
@@ -69,3 +98,12 @@ class Membership(db.Model):
             "last_read_seq": self.last_read_seq,
             "joined_at": iso(self.created_at),
         }
+
+
+def announce_change(action, user, room, room_json=None):
+    """Tell the user's open streams to start (join) or stop (leave) the room, and the room."""
+    data = {"room_id": room.id, "seq": room.last_seq}
+    if room_json is not None:
+        data["room"] = room_json
+    announce(user_channel(user.id), action, data)
+    announce(room_channel(room.id), "member", {"room_id": room.id, "action": action, "user": user.to_json()})

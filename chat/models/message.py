@@ -51,11 +51,13 @@ class Message(db.Model):
     def page(cls, room_id, *, before=None, after=None, limit=50):
         """Up to `limit` messages ascending by seq, and whether more lie beyond.
 
-        With `after`, the ones just after it (more = newer exist); otherwise the
-        latest ones before `before` (more = older exist).
+        With `after`, the ones just after it (more = newer exist), below `before`
+        if given too; otherwise the latest ones before `before` (more = older exist).
         """
         query = select(cls).where(cls.room_id == room_id).options(joinedload(cls.author))
         if after is not None:
+            if before is not None:
+                query = query.where(cls.seq < before)
             rows = db.session.scalars(query.where(cls.seq > after).order_by(cls.seq).limit(limit + 1)).all()
             return rows[:limit], len(rows) > limit
         if before is not None:

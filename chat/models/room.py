@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.errors import Problem
 from chat.extensions import db
@@ -12,6 +13,8 @@ from chat.models.message import Message, check_body, check_client_id
 from chat.models.text import clean_text
 from chat.models.types import UTCDateTime, iso, utcnow
 from chat.models.user import User
+from chat.realtime.hub import room_channel
+from chat.realtime.publish import announce
 
 
 class Room(db.Model):
@@ -91,6 +94,10 @@ class Room(db.Model):
         bump = (update(Room.__table__).where(Room.id == self.id)
                 .values(last_seq=Room.last_seq + 1).returning(Room.last_seq))
         seq = db.session.execute(bump).scalar_one()
+        set_committed_value(self, "last_seq", seq)
+        # Your own messages are never unread.
+        db.session.execute(update(Membership.__table__).where(
+            Membership.room_id == self.id, Membership.user_id == author.id).values(last_read_seq=seq))
         message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
         db.session.add(message)
         try:
@@ -101,7 +108,12 @@ class Room(db.Model):
             if not earlier:
                 raise
             return earlier, False
+        announce(room_channel(self.id), "message", message.to_json(), seq=seq)
         return message, True
+
+    def typing(self, user):
+        """Tell the room `user` is typing; ephemeral, not stored."""
+        announce(room_channel(self.id), "typing", {"room_id": self.id, "user": user.to_json()})
 
     def to_json(self, membership=None):
         """The room as `membership`'s holder sees it (None: a non-member)."""
@@ -117,4 +129,5 @@ class Room(db.Model):
         if membership is not None:
             data["role"] = membership.role
             data["last_read_seq"] = membership.last_read_seq
+            data["unread"] = max(self.last_seq - membership.last_read_seq, 0)
         return data

@@ -1,0 +1,48 @@
+"""Live delivery: SSE events, stream cursors, the per-process hub and its broker.
+
+Public surface: `init_app`, `announce`, `online`, `stream_response`.
+"""
+from flask import Response, current_app
+
+from chat.realtime.brokers import LocalBroker, RedisBroker
+from chat.realtime.hub import Hub, room_channel, user_channel
+from chat.realtime.publish import announce, online_users
+from chat.realtime.resume import plan
+from chat.realtime.stream import Stream, serve
+
+__all__ = ["announce", "init_app", "online", "plan", "room_channel", "stream_response", "user_channel"]
+
+
+def init_app(app):
+    """One hub per process, on Redis when REDIS_URL is set, in-process otherwise."""
+    config = app.config
+    if config["REDIS_URL"]:
+        broker = RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"])
+    else:
+        broker = LocalBroker()
+    app.extensions["realtime"] = Hub(app, broker, presence_ttl=config["PRESENCE_TTL"])
+
+
+def online(room_id):
+    """Who has a live stream in the room; [] (and a warning) if the store is down."""
+    try:
+        return online_users(current_app.extensions["realtime"].broker, room_id)
+    except Exception:
+        current_app.logger.warning("presence store unavailable", exc_info=True)
+        return []
+
+
+def stream_response(user, positions, resets, padding=False):
+    """A text/event-stream response for `user`, starting after `positions`."""
+    app, config = current_app._get_current_object(), current_app.config
+    hub = app.extensions["realtime"]
+    stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
+    # Attached before the response starts, so nothing published from here on
+    # is missed; detached when the server closes the response, however it ends.
+    hub.attach(stream)
+    body = serve(app, hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"],
+                 heartbeat=config["STREAM_HEARTBEAT"], padding=padding)
+    response = Response(body, mimetype="text/event-stream", headers={
+        "Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": hub.node})
+    response.call_on_close(lambda: hub.detach(stream))
+    return response

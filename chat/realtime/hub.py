@@ -1,0 +1,227 @@
+"""The per-process hub: one broker subscription, fanned out to local streams."""
+import json
+import logging
+import os
+import socket
+import threading
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+
+from chat.realtime.event import Event
+
+log = logging.getLogger(__name__)
+
+
+def room_channel(room_id):
+    return f"room:{room_id}"
+
+
+def user_channel(user_id):
+    return f"user:{user_id}"
+
+
+class Hub:
+    """Routes events to this process's streams.
+
+    Each room event is encoded once and the same bytes go to every local
+    stream in the room. Seq-bearing events pass in seq order: when the hub
+    sees seq 7 after 5 it fetches 6 from the database first, and after a lost
+    broker connection it fetches whatever the rooms gained meanwhile.
+    """
+
+    def __init__(self, app, broker, presence_ttl=45):
+        self.app, self.broker, self.presence_ttl = app, broker, presence_ttl
+        self.node = f"{socket.gethostname()}:{os.getpid()}"
+        self.lock = threading.RLock()
+        self.rooms = defaultdict(set)  # room id -> local streams
+        self.users = defaultdict(set)  # user id -> local streams
+        self.last = {}  # room id -> last seq fanned out here
+        self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
+        self.present = Counter()  # (room id, user id) -> local streams
+        self.started = False
+        self.stopping = threading.Event()
+
+    def start(self):
+        with self.lock:
+            if self.started:
+                return
+            self.started = True
+        self.broker.start(self)
+        threading.Thread(target=self.keep_presence, name="chat-presence", daemon=True).start()
+
+    def stop(self):
+        self.stopping.set()
+        self.broker.stop()
+
+    # Streams come and go.
+
+    def attach(self, stream, wait=5.0):
+        """Register a stream for its user and rooms; returns once the broker has them."""
+        self.start()
+        with self.lock:
+            self.users[stream.user_id].add(stream)
+            channels = [user_channel(stream.user_id)]
+            for room in stream.positions:
+                self.rooms[room].add(stream)
+                stream.registered.add(room)
+                channels.append(room_channel(room))
+            confirmations = self.broker.subscribe(channels)
+        for confirmed in confirmations:
+            confirmed.wait(wait)
+        self.mark_present(stream, list(stream.positions), +1)
+
+    def detach(self, stream):
+        """Forget a stream (safe to call twice: the body and the server both do)."""
+        with self.lock:
+            if stream.detached:
+                return
+            stream.detached = True
+            rooms = list(stream.registered)
+            for room in rooms:
+                self.release(stream, room)
+            self.users[stream.user_id].discard(stream)
+            if not self.users[stream.user_id]:
+                del self.users[stream.user_id]
+                self.broker.unsubscribe([user_channel(stream.user_id)])
+        self.mark_present(stream, rooms, -1)
+
+    def release(self, stream, room):
+        """Stop routing `room` to `stream` (call with the lock held)."""
+        stream.registered.discard(room)
+        self.rooms[room].discard(stream)
+        if not self.rooms[room]:
+            del self.rooms[room]
+            self.last.pop(room, None)
+            self.order.pop(room, None)
+            self.broker.unsubscribe([room_channel(room)])
+
+    def confirmed(self, room, wait=5.0):
+        for confirmation in self.broker.subscribe([room_channel(room)]):
+            confirmation.wait(wait)
+
+    # Events arrive.
+
+    def receive(self, channel, payload):
+        """One message from the broker: {"type", "seq"?, "data"} on room:<id> or user:<id>."""
+        try:
+            kind, _, ident = channel.partition(":")
+            event = json.loads(payload)
+            target, kind_of_event, seq, data = int(ident), event["type"], event.get("seq"), event["data"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring a malformed event on %s", channel)
+            return
+        body = Event(json.dumps(data, separators=(",", ":")), event=kind_of_event).body()
+        if kind == "room":
+            self.room_event(target, seq, body)
+        elif kind == "user":
+            self.user_event(target, kind_of_event, data, body)
+
+    def room_event(self, room, seq, body):
+        if seq is None:  # typing, presence: not stored, not numbered
+            self.fan_out(room, ("ephemeral", room, None, body))
+            return
+        # One room's events go out one at a time, in seq order; other rooms
+        # are not held up, even while a gap is fetched from the database.
+        with self.order.setdefault(room, threading.Lock()):
+            if room not in self.rooms:
+                return
+            last = self.last.get(room)
+            if last is not None and seq <= last:
+                return
+            if last is not None and seq > last + 1:
+                for missing_seq, missing_body in self.fetch(room, last, seq):
+                    self.fan_out(room, ("room", room, missing_seq, missing_body))
+            self.fan_out(room, ("room", room, seq, body))
+            self.last[room] = seq
+
+    def user_event(self, user, kind, data, body):
+        with self.lock:
+            for stream in list(self.users.get(user, ())):
+                if kind == "join" and data["room_id"] not in stream.registered:
+                    self.rooms[data["room_id"]].add(stream)
+                    stream.registered.add(data["room_id"])
+                    self.broker.subscribe([room_channel(data["room_id"])])
+                    stream.offer(("join", data["room_id"], data["seq"], body))
+                elif kind == "leave" and data["room_id"] in stream.registered:
+                    self.release(stream, data["room_id"])
+                    stream.offer(("leave", data["room_id"], None, body))
+                elif kind not in ("join", "leave"):
+                    stream.offer(("user", None, None, body))
+
+    def fan_out(self, room, item):
+        with self.lock:
+            streams = list(self.rooms.get(room, ()))
+        for stream in streams:
+            stream.offer(item)
+
+    def fetch(self, room, after, before):
+        """[(seq, body)] of the room's messages with after < seq < before, from the database."""
+        from chat.realtime.stream import message_frames
+
+        return list(message_frames(self.app, room, after, before))
+
+    def resync(self):
+        """After the broker connection came back: deliver what the rooms gained meanwhile."""
+        from chat.models import Room
+
+        with self.lock:
+            since = {room: self.last.get(room, min((s.positions.get(room, 0) for s in streams), default=0))
+                     for room, streams in self.rooms.items()}
+        if not since:
+            return
+        with self.app.app_context():
+            from chat.extensions import db
+
+            latest = dict(db.session.execute(select(Room.id, Room.last_seq).where(Room.id.in_(since))).all())
+        for room, after in since.items():
+            if latest.get(room, 0) > after:
+                self.room_event_from_database(room, after, latest[room])
+
+    def room_event_from_database(self, room, after, upto):
+        with self.order.setdefault(room, threading.Lock()):
+            after = max(after, self.last.get(room, after))
+            for seq, body in self.fetch(room, after, upto + 1):
+                self.fan_out(room, ("room", room, seq, body))
+                self.last[room] = seq
+
+    # Presence: who has a live stream in each room, across every process.
+
+    def member(self, stream):
+        return f"{stream.user_id}:{stream.username}:{self.node}"
+
+    def mark_present(self, stream, rooms, delta):
+        changed = []
+        with self.lock:
+            for room in rooms:
+                key = (room, stream.user_id)
+                before = self.present[key]
+                self.present[key] = before + delta
+                if self.present[key] <= 0:
+                    del self.present[key]
+                if (before > 0) != (key in self.present):
+                    changed.append(room)
+        if not changed:
+            return
+        from chat.realtime.publish import announce_presence
+
+        pairs = [(room, self.member(stream)) for room in changed]
+        try:
+            (self.broker.touch if delta > 0 else self.broker.drop)(pairs, self.presence_ttl)
+        except Exception:
+            log.warning("presence store unavailable; presence will be refreshed", exc_info=True)
+            return
+        for room in changed:
+            announce_presence(self.broker, room)
+
+    def keep_presence(self):
+        """Refresh this process's presence entries before they expire."""
+        while not self.stopping.wait(self.presence_ttl / 3):
+            with self.lock:
+                pairs = [(room, self.member(stream)) for room, streams in self.rooms.items()
+                         for stream in streams if (room, stream.user_id) in self.present]
+            if pairs:
+                try:
+                    self.broker.touch(pairs, self.presence_ttl)
+                except Exception:
+                    log.warning("could not refresh presence", exc_info=True)

@@ -1,0 +1,118 @@
+"""One browser tab's stream: every room of its user, on one connection."""
+import json
+import threading
+from collections import deque
+
+from chat.realtime import cursor
+from chat.realtime.event import Event, comment, with_id
+
+REPLAY_BATCH = 500
+
+
+def message_frames(app, room_id, after, before=None):
+    """(seq, body) for the room's messages with after < seq (< before), in seq
+    order. Read in batches; no database connection is held between them."""
+    from chat.models import Message
+
+    while True:
+        with app.app_context():
+            page, _ = Message.page(room_id, after=after, before=before, limit=REPLAY_BATCH)
+            frames = [(m.seq, Event(json.dumps(m.to_json(), separators=(",", ":")), event="message").body())
+                      for m in page]
+        yield from frames
+        if len(frames) < REPLAY_BATCH:
+            return
+        after = frames[-1][0]
+
+
+class Stream:
+    """A stream's queue and its position in each room. The hub offers items from
+    any thread; only the stream's own loop reads them and moves positions."""
+
+    def __init__(self, user_id, username, positions, limit=1000):
+        self.user_id, self.username = user_id, username
+        self.positions = dict(positions)  # room id -> last seq sent
+        self.registered = set()  # rooms the hub routes here (the hub's to change)
+        self.items, self.limit = deque(), limit
+        self.ready = threading.Event()
+        self.overflowed = False
+        self.detached = False
+
+    def offer(self, item):
+        """Queue (kind, room, seq, body). A stream too far behind is closed instead,
+        so a slow client never holds others back; it reconnects and resumes."""
+        if len(self.items) >= self.limit:
+            self.overflowed = True
+        else:
+            self.items.append(item)
+        self.ready.set()
+
+    def take(self, timeout):
+        self.ready.wait(timeout)
+        self.ready.clear()
+        items = []
+        while self.items:
+            items.append(self.items.popleft())
+        return items
+
+    @property
+    def cursor(self):
+        return cursor.dump(self.positions)
+
+
+def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
+    """The response body of an attached stream: catch up from the database, then
+    follow the hub."""
+    try:
+        yield (comment(" " * 2048) if padding else b"") + Event(retry=retry_ms).body()
+        for reset in resets:
+            yield with_id(stream.cursor, Event(json.dumps(reset), event="reset").body())
+        for room in list(stream.positions):
+            yield from replay(app, stream, room)
+        while not stream.overflowed:
+            items = stream.take(heartbeat)
+            if stream.overflowed:
+                break
+            frames = [frame for item in items for frame in handle(app, hub, stream, item)]
+            yield b"".join(frames) if frames else comment("ping")
+    finally:
+        hub.detach(stream)
+
+
+def replay(app, stream, room, before=None):
+    """Frames for what the stream has not seen of `room`, from the database."""
+    batch = []
+    for seq, body in message_frames(app, room, stream.positions[room], before):
+        stream.positions[room] = seq
+        batch.append(with_id(stream.cursor, body))
+        if len(batch) == REPLAY_BATCH:
+            yield b"".join(batch)
+            batch = []
+    if batch:
+        yield b"".join(batch)
+
+
+def handle(app, hub, stream, item):
+    """The frames one queued item becomes for this stream (maybe none)."""
+    kind, room, seq, body = item
+    positions = stream.positions
+    if kind == "room":
+        if room not in positions or seq <= positions[room]:
+            return
+        if seq > positions[room] + 1:  # this stream missed some: fill from the database
+            yield from replay(app, stream, room, before=seq)
+        positions[room] = seq
+        yield with_id(stream.cursor, body)
+    elif kind == "ephemeral":
+        if room in positions:
+            yield with_id(stream.cursor, body)
+    elif kind == "join":
+        positions.setdefault(room, seq)
+        yield with_id(stream.cursor, body)
+        hub.confirmed(room)
+        yield from replay(app, stream, room)
+    elif kind == "leave":
+        positions.pop(room, None)
+        yield with_id(stream.cursor, body)
+    else:
+        yield with_id(stream.cursor, body)

@@ -1,0 +1,21 @@
+"""GET /api/v1/stream: one text/event-stream per tab, carrying all the user's rooms."""
+from flask import Blueprint, request
+from flask_login import current_user
+
+from chat import realtime
+from chat.extensions import login_manager
+from chat.models import Membership
+
+bp = Blueprint("stream", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/stream")
+def stream():
+    """Resumes from Last-Event-ID (header, or the lastEventId query parameter that
+    polyfills send), else from ?cursor= (from a rendered page), else from now."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    text = (request.headers.get("Last-Event-ID") or request.args.get("lastEventId")
+            or request.args.get("cursor"))
+    positions, resets = realtime.plan(Membership.positions_of(current_user.id), text)
+    return realtime.stream_response(current_user, positions, resets, padding=request.args.get("padding") == "1")
