@@ -112,6 +112,14 @@ CALLS = [
     ("alice", "POST", "/rooms/{general}/messages", {"body": "hello", "client_id": "hello-1"}, 200),
     ("alice", "GET", "/rooms/{general}/messages/1", None, 200),
     ("alice", "GET", "/rooms/{general}/messages/99", None, 404),
+    ("bob", "POST", "/rooms/{general}/typing", None, 204),
+    ("mallory", "POST", "/rooms/{general}/typing", None, 403),
+    ("mallory", "POST", "/rooms/{secret}/typing", None, 404),
+    ("bob", "POST", "/rooms/{general}/read", {"seq": 1}, 200),
+    ("bob", "POST", "/rooms/{general}/read", {"seq": -1}, 400),
+    ("bob", "POST", "/rooms/{general}/read", {}, 400),
+    # Only the refusal: a successful stream never ends.
+    (None, "GET", "/stream", None, 401),
 ]
 
 
