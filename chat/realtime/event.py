@@ -1,7 +1,13 @@
 """Server-sent events on the wire (https://html.spec.whatwg.org/#server-sent-events)."""
+import json
 import re
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def compact(data):
+    """JSON on one line, no spaces: the form every event's data takes."""
+    return json.dumps(data, separators=(",", ":"))
 
 
 def field(value):

@@ -4,11 +4,12 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
-from chat.realtime.event import Event
+from chat.realtime.event import Event, compact
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,11 @@ class Hub:
                 stream.registered.add(room)
                 channels.append(room_channel(room))
             confirmations = self.broker.subscribe(channels)
+        # One deadline for all: with Redis down the stream still opens (its rooms
+        # are caught up from the database once Redis is back).
+        deadline = time.monotonic() + wait
         for confirmed in confirmations:
-            confirmed.wait(wait)
+            confirmed.wait(max(deadline - time.monotonic(), 0))
         self.mark_present(stream, list(stream.positions), +1)
 
     def detach(self, stream):
@@ -111,7 +115,7 @@ class Hub:
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a malformed event on %s", channel)
             return
-        body = Event(json.dumps(data, separators=(",", ":")), event=kind_of_event).body()
+        body = Event(compact(data), event=kind_of_event).body()
         if kind == "room":
             self.room_event(target, seq, body)
         elif kind == "user":
@@ -208,11 +212,10 @@ class Hub:
         pairs = [(room, self.member(stream)) for room in changed]
         try:
             (self.broker.touch if delta > 0 else self.broker.drop)(pairs, self.presence_ttl)
-        except Exception:
-            log.warning("presence store unavailable; presence will be refreshed", exc_info=True)
-            return
-        for room in changed:
-            announce_presence(self.broker, room)
+            for room in changed:
+                announce_presence(self.broker, room)
+        except Exception:  # presence is best effort; the next refresh puts it right
+            log.warning("presence store unavailable", exc_info=True)
 
     def keep_presence(self):
         """Refresh this process's presence entries before they expire."""

@@ -1,8 +1,9 @@
 """Announcing events, after the commit: the database already holds the truth."""
-import json
 import logging
 
 from flask import current_app
+
+from chat.realtime.event import compact
 
 log = logging.getLogger(__name__)
 
@@ -12,7 +13,7 @@ def broker():
 
 
 def encode(kind, data, seq=None):
-    return json.dumps({"type": kind, "seq": seq, "data": data}, separators=(",", ":"))
+    return compact({"type": kind, "seq": seq, "data": data})
 
 
 def announce(channel, kind, data, seq=None):

@@ -1,10 +1,9 @@
 """One browser tab's stream: every room of its user, on one connection."""
-import json
 import threading
 from collections import deque
 
 from chat.realtime import cursor
-from chat.realtime.event import Event, comment, with_id
+from chat.realtime.event import Event, comment, compact, with_id
 
 REPLAY_BATCH = 500
 
@@ -17,7 +16,7 @@ def message_frames(app, room_id, after, before=None):
     while True:
         with app.app_context():
             page, _ = Message.page(room_id, after=after, before=before, limit=REPLAY_BATCH)
-            frames = [(m.seq, Event(json.dumps(m.to_json(), separators=(",", ":")), event="message").body())
+            frames = [(m.seq, Event(compact(m.to_json()), event="message").body())
                       for m in page]
         yield from frames
         if len(frames) < REPLAY_BATCH:
@@ -66,7 +65,7 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
     try:
         yield (comment(" " * 2048) if padding else b"") + Event(retry=retry_ms).body()
         for reset in resets:
-            yield with_id(stream.cursor, Event(json.dumps(reset), event="reset").body())
+            yield with_id(stream.cursor, Event(compact(reset), event="reset").body())
         for room in list(stream.positions):
             yield from replay(app, stream, room)
         while not stream.overflowed:

@@ -28,3 +28,9 @@ def test_retry_and_comments_are_exact_bytes():
 def test_cr_lf_or_nul_in_a_field_is_refused_so_no_event_can_be_forged(field, value):
     with pytest.raises(ValueError):
         str(Event("{}", **{field: value}))
+
+
+def test_event_data_is_compact_json_on_one_line():
+    from chat.realtime.event import compact
+
+    assert compact({"reason": "malformed_cursor", "room_ids": [1, 2]}) == '{"reason":"malformed_cursor","room_ids":[1,2]}'
