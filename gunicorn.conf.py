@@ -10,6 +10,10 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 10000))
 # Without Redis there is no broker between processes: the embedded setup is one process.
 default_workers = multiprocessing.cpu_count() if os.environ.get("REDIS_URL") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", default_workers))
+if workers > 1 and not os.environ.get("REDIS_URL"):
+    raise RuntimeError(
+        "WEB_CONCURRENCY > 1 needs REDIS_URL: without Redis, a message posted to one worker "
+        "would never reach streams on another. Set REDIS_URL, or run one worker.")
 timeout = int(os.environ.get("WORKER_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 20))
 keepalive = int(os.environ.get("KEEPALIVE", 30))

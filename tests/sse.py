@@ -35,6 +35,11 @@ class Stream:
     def status(self):
         return self.response.status
 
+    @property
+    def served_by(self):
+        """host:pid of the worker process holding this stream."""
+        return self.response.getheader("X-Served-By")
+
     def read(self):
         fields, data, raw = {}, [], b""
         try:
@@ -58,7 +63,7 @@ class Stream:
                     self.retry = int(value)
                 else:
                     fields[name] = value
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001  closed under us, or cut off: the stream has ended
             pass
         self.events.put(ENDED)
 

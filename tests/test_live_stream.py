@@ -1,0 +1,162 @@
+"""Live delivery as production runs it: gunicorn gevent workers joined by Redis,
+through worker crashes, Redis restarts and slow queries."""
+import os
+import signal
+import threading
+import time
+import uuid
+
+import psycopg
+import pytest
+
+from tests import smoke, sse
+from tests.conftest import require
+from tests.live import private_redis, serving
+
+pytestmark = pytest.mark.live
+
+
+def redis_settings(url):
+    return {"REDIS_URL": url, "REALTIME_PREFIX": f"live-{uuid.uuid4().hex}:", "STREAM_HEARTBEAT": "0.5"}
+
+
+def room_with(base, owner, members, name):
+    room = owner.call("POST", "/rooms", {"name": name})[1]["id"]
+    for member in members:
+        assert member.call("POST", f"/rooms/{room}/members", {})[0] == 201
+    return room
+
+
+def seqs_by_room(events, rooms):
+    return {room: [e["data"]["seq"] for e in events if e["data"]["room_id"] == room] for room in rooms}
+
+
+def streams_on_two_workers(base, people):
+    """One stream per person, each held by a different worker process."""
+    streams, workers = [], set()
+    for who in people:
+        for _ in range(40):
+            stream = sse.Stream(base, who.token)
+            if stream.served_by not in workers:
+                workers.add(stream.served_by)
+                streams.append(stream)
+                break
+            stream.close()
+    assert len(workers) == len(people), "could not land streams on distinct workers"
+    return streams
+
+
+def test_two_clients_on_different_workers_see_each_others_messages_live(empty_database, tmp_path):
+    with serving(empty_database, tmp_path, workers=2, **redis_settings(require("TEST_REDIS_URL", "needs Redis"))) as server:
+        alice, bob = smoke.sign_up(server.base, "alice"), smoke.sign_up(server.base, "bob")
+        lobby = room_with(server.base, alice, [bob], "lobby")
+        annex = room_with(server.base, bob, [alice], "annex")
+        alices, bobs = streams_on_two_workers(server.base, [alice, bob])
+        assert alices.served_by != bobs.served_by
+        alice.call("POST", f"/rooms/{lobby}/messages", {"body": "from alice's side"})
+        bob.call("POST", f"/rooms/{annex}/messages", {"body": "from bob's side"})
+        assert {e["data"]["body"] for e in bobs.take(2, kind="message")} == {"from alice's side", "from bob's side"}
+        assert {e["data"]["body"] for e in alices.take(2, kind="message")} == {"from alice's side", "from bob's side"}
+        alices.close(), bobs.close()
+
+
+def test_resuming_after_a_thousand_missed_messages_in_five_rooms_delivers_exactly_those(empty_database, tmp_path):
+    with serving(empty_database, tmp_path, workers=2, **redis_settings(require("TEST_REDIS_URL", "needs Redis"))) as server:
+        alice = smoke.sign_up(server.base, "alice")
+        rooms = [room_with(server.base, alice, [], f"room {i}") for i in range(5)]
+        stream = sse.Stream(server.base, alice.token)
+        alice.call("POST", f"/rooms/{rooms[0]}/messages", {"body": "seen"})
+        last = stream.take(1, kind="message")[0]["id"]
+        stream.close()
+        for i in range(1000):
+            assert alice.call("POST", f"/rooms/{rooms[i % 5]}/messages", {"body": f"missed {i}"})[0] == 201
+        resumed = sse.Stream(server.base, alice.token, last_event_id=last)
+        events = resumed.take(1000, kind="message", timeout=60)
+        assert [e["data"]["body"] for e in events if e["data"]["room_id"] == rooms[1]] == \
+            [f"missed {i}" for i in range(1000) if i % 5 == 1]
+        assert seqs_by_room(events, rooms) == {room: list(range(2 if room == rooms[0] else 1, 201 + (room == rooms[0])))
+                                               for room in rooms}
+        assert resumed.quiet(1.0)
+        resumed.close()
+
+
+def test_restarting_redis_mid_run_loses_no_message_on_any_of_fifty_streams(empty_database, tmp_path):
+    require("TEST_REDIS_URL", "needs Redis")
+    with private_redis(tmp_path) as redis, \
+            serving(empty_database, tmp_path, workers=2, **redis_settings(redis.url)) as server:
+        people = [smoke.sign_up(server.base, f"user{i}") for i in range(10)]
+        rooms = [room_with(server.base, people[0], people[1:], name) for name in ("north", "south")]
+        streams = [sse.Stream(server.base, who.token) for who in people for _ in range(5)]
+        total, posted = 120, []
+
+        def post_steadily():
+            for i in range(total):
+                status, _ = people[i % 10].call("POST", f"/rooms/{rooms[i % 2]}/messages", {"body": f"m{i}"})
+                posted.append(status)
+                time.sleep(0.02)
+
+        poster = threading.Thread(target=post_steadily)
+        poster.start()
+        time.sleep(0.6)
+        redis.stop()  # killed, not shut down: pub/sub and presence vanish mid-run
+        time.sleep(1.0)
+        redis.start()
+        poster.join()
+        assert posted == [201] * total
+        for stream in streams:
+            events = stream.take(total, kind="message", timeout=30)
+            assert seqs_by_room(events, rooms) == {room: list(range(1, total // 2 + 1)) for room in rooms}
+            stream.close()
+
+
+def test_a_killed_worker_costs_its_streams_a_reconnect_and_nothing_else(empty_database, tmp_path):
+    with serving(empty_database, tmp_path, workers=2, **redis_settings(require("TEST_REDIS_URL", "needs Redis"))) as server:
+        people = [smoke.sign_up(server.base, f"user{i}") for i in range(4)]
+        room = room_with(server.base, people[0], people[1:], "lobby")
+        clients = [(who, sse.Stream(server.base, who.token)) for who in people for _ in range(5)]
+        victim = int(clients[0][1].served_by.rsplit(":", 1)[1])
+        received = {id(stream): [] for _, stream in clients}
+        for i in range(20):
+            people[i % 4].call("POST", f"/rooms/{room}/messages", {"body": f"before {i}"})
+        os.kill(victim, signal.SIGKILL)
+        for i in range(20):
+            people[i % 4].call("POST", f"/rooms/{room}/messages", {"body": f"after {i}"})
+        for who, stream in clients:
+            events, current = received[id(stream)], stream
+            while len(events) < 40:
+                try:
+                    events.append(current.take(1, kind="message", timeout=15)[0])
+                except EOFError:  # its worker died: reconnect as a browser would
+                    assert current.served_by.endswith(f":{victim}")
+                    current.close()
+                    current = sse.Stream(server.base, who.token, last_event_id=current.last_event_id)
+            assert [e["data"]["seq"] for e in events] == list(range(1, 41))
+            current.close()
+
+
+def test_a_slow_query_in_one_request_does_not_stall_heartbeats_on_the_others(tmp_path, postgres):
+    """A post stuck behind a row lock waits cooperatively: the worker keeps serving."""
+    from tests.conftest import scratch_database
+
+    with scratch_database("chat_slow") as database, \
+            serving(database, tmp_path, workers=1, STREAM_HEARTBEAT="0.3") as server:
+        alice = smoke.sign_up(server.base, "alice")
+        room = room_with(server.base, alice, [], "lobby")
+        streams = [sse.Stream(server.base, alice.token) for _ in range(3)]
+        with psycopg.connect(database.replace("+psycopg", "")) as blocker:
+            blocker.execute("SELECT * FROM rooms WHERE id = %s FOR UPDATE", (room,))
+            result = []
+            stuck = threading.Thread(target=lambda: result.append(
+                alice.call("POST", f"/rooms/{room}/messages", {"body": "stuck"})[0]))
+            stuck.start()
+            time.sleep(0.3)
+            before = [stream.comments for stream in streams]
+            time.sleep(1.5)
+            assert not result, "the post should still be waiting for the lock"
+            assert all(stream.comments - seen >= 3 for stream, seen in zip(streams, before))
+            blocker.rollback()
+        stuck.join(timeout=10)
+        assert result == [201]
+        for stream in streams:
+            assert stream.take(1, kind="message")[0]["data"]["body"] == "stuck"
+            stream.close()
