@@ -16,10 +16,14 @@ ENDED = object()
 class Stream:
     """GET /api/v1/stream as `token`; read events with next()/take()."""
 
-    def __init__(self, base, token, last_event_id=None, query="", timeout=10):
+    def __init__(self, base, token=None, last_event_id=None, query="", timeout=10, cookie=None):
         parts = urlsplit(base)
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+        headers = {"Accept": "text/event-stream"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if cookie:
+            headers["Cookie"] = cookie
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
         self.connection.request("GET", "/api/v1/stream" + query, headers=headers)

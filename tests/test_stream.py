@@ -214,3 +214,25 @@ def test_concurrent_posters_reach_every_subscriber_in_seq_order_with_none_missin
         for room in (general, secret):
             assert [e["data"]["seq"] for e in events if e["data"]["room_id"] == room] == list(range(1, total // 2 + 1))
         stream.close()
+
+
+def test_a_logged_in_browser_streams_with_its_session_cookie(live, api, auth, client, alice, general):
+    _, base = live
+    auth.login("alice")
+    stream = sse.Stream(base, cookie=f"chat_session={client.get_cookie('chat_session').value}")
+    assert stream.status == 200
+    post(api, alice, general, "hello browser")
+    assert stream.take(1, kind="message")[0]["data"]["body"] == "hello browser"
+    stream.close()
+
+
+def test_typing_and_reset_events_are_exact_bytes_too(live, api, alice, bob, general):
+    _, base = live
+    stream = sse.Stream(base, bob.token, last_event_id="not-a-cursor")
+    reset = stream.take(1, kind="reset")[0]["raw"]
+    assert reset == f'id: v1.{general}-0\nevent: reset\ndata: {{"reason":"malformed_cursor","room_ids":[{general}]}}\n\n'.encode()
+    api.as_(alice).post(f"/rooms/{general}/typing")
+    typing = stream.take(1, kind="typing")[0]["raw"]
+    assert typing == (f'id: v1.{general}-0\nevent: typing\n'
+                      f'data: {{"room_id":{general},"user":{{"id":{alice.id},"username":"alice"}}}}\n\n').encode()
+    stream.close()

@@ -1,0 +1,98 @@
+"""The hub with real brokers and a real database: ordering, gaps, slow streams."""
+import time
+import uuid
+
+import pytest
+import redis
+
+from chat.extensions import db
+from chat.models import Room, User
+from chat.realtime.publish import encode
+from chat.realtime.stream import Stream, serve
+from tests.conftest import require
+
+
+def hub_of(app):
+    return app.extensions["realtime"]
+
+
+def message_payload(app, room_id, seq):
+    from chat.models import Message
+
+    with app.app_context():
+        return encode("message", Message.at(room_id, seq).to_json(), seq=seq)
+
+
+def post(app, room_id, user_id, count):
+    with app.app_context():
+        room, author = db.session.get(Room, room_id), db.session.get(User, user_id)
+        for i in range(count):
+            room.post(author, f"m{i + 1}")
+
+
+def test_the_hub_fills_a_gap_from_the_database_before_delivering_newer_ones(app, alice, general):
+    hub = hub_of(app)
+    stream = Stream(alice.id, "alice", {general: 0})
+    hub.attach(stream)
+    post(app, general, alice.id, 3)  # the in-process broker delivers 1, 2, 3
+    stream.take(0)
+    hub.receive(f"room:{general}", message_payload(app, general, 1))  # a late duplicate: dropped
+    post(app, general, alice.id, 2)
+    stream.take(0)
+    hub.last[general] = 3
+    with app.app_context():  # seq 5 arrives while 4 never did
+        hub.receive(f"room:{general}", message_payload(app, general, 5))
+    assert [(kind, seq) for kind, _, seq, _ in stream.take(0)] == [("room", 4), ("room", 5)]
+    hub.detach(stream)
+
+
+def test_a_slow_stream_is_closed_and_the_others_keep_everything(app, alice, bob, general):
+    hub = hub_of(app)
+    slow, fast = Stream(alice.id, "alice", {general: 0}, limit=3), Stream(bob.id, "bob", {general: 0})
+    hub.attach(slow), hub.attach(fast)
+    post(app, general, alice.id, 5)
+    assert slow.overflowed and len(slow.items) == 3
+    assert [seq for _, _, seq, _ in fast.take(0) if seq] == [1, 2, 3, 4, 5]
+    body = serve(app, hub, slow, [], retry_ms=3000, heartbeat=0.1)
+    assert next(body) == b"retry: 3000\n\n"
+    rest = list(body)  # ends instead of waiting: its client reconnects and resumes
+    assert all(b": ping" not in chunk for chunk in rest)
+    assert slow.detached
+    hub.detach(fast)
+
+
+@pytest.fixture
+def app_settings(request):
+    if "redis" not in request.node.name:
+        return {}
+    return {"REDIS_URL": require("TEST_REDIS_URL", "needs Redis"), "REALTIME_PREFIX": f"test-{uuid.uuid4().hex}:"}
+
+
+def test_with_redis_the_hub_subscribes_to_a_room_only_while_a_local_stream_needs_it(app, alice, general, secret):
+    hub = hub_of(app)
+    client = redis.Redis.from_url(app.config["REDIS_URL"])
+    prefix = app.config["REALTIME_PREFIX"]
+
+    def channels():
+        deadline = time.monotonic() + 5
+        while True:
+            found = sorted(c.decode()[len(prefix):] for c in client.pubsub_channels(prefix + "*"))
+            if time.monotonic() > deadline or found == expected:
+                return found
+            time.sleep(0.05)
+
+    first, second = Stream(alice.id, "alice", {general: 0}), Stream(alice.id, "alice", {general: 0, secret: 0})
+    hub.attach(first)
+    expected = [f"room:{general}", f"user:{alice.id}"]
+    assert channels() == expected
+    hub.attach(second)
+    expected = [f"room:{general}", f"room:{secret}", f"user:{alice.id}"]
+    assert channels() == expected
+    hub.detach(second)
+    expected = [f"room:{general}", f"user:{alice.id}"]
+    assert channels() == expected
+    hub.detach(first)
+    expected = []
+    assert channels() == expected
+    hub.stop()
+    client.close()
