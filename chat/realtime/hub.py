@@ -5,11 +5,12 @@ import os
 import socket
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from sqlalchemy import select
 
 from chat.realtime.event import Event, compact
+from chat.realtime.presence import Presence
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +33,14 @@ class Hub:
     """
 
     def __init__(self, app, broker, presence_ttl=45):
-        self.app, self.broker, self.presence_ttl = app, broker, presence_ttl
+        self.app, self.broker = app, broker
         self.node = f"{socket.gethostname()}:{os.getpid()}"
         self.lock = threading.RLock()
         self.rooms = defaultdict(set)  # room id -> local streams
         self.users = defaultdict(set)  # user id -> local streams
         self.last = {}  # room id -> last seq fanned out here
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
-        self.present = Counter()  # (room id, user id) -> local streams
+        self.presence = Presence(broker, presence_ttl, self.node)
         self.started = False
         self.stopping = threading.Event()
 
@@ -49,7 +50,8 @@ class Hub:
                 return
             self.started = True
         self.broker.start(self)
-        threading.Thread(target=self.keep_presence, name="chat-presence", daemon=True).start()
+        threading.Thread(target=self.presence.keep, args=(self.local_presence, self.stopping),
+                         name="chat-presence", daemon=True).start()
 
     def stop(self):
         self.stopping.set()
@@ -73,7 +75,7 @@ class Hub:
         deadline = time.monotonic() + wait
         for confirmed in confirmations:
             confirmed.wait(max(deadline - time.monotonic(), 0))
-        self.mark_present(stream, list(stream.positions), +1)
+        self.presence.mark(stream, list(stream.positions), +1)
 
     def detach(self, stream):
         """Forget a stream (safe to call twice: the body and the server both do)."""
@@ -88,7 +90,7 @@ class Hub:
             if not self.users[stream.user_id]:
                 del self.users[stream.user_id]
                 self.broker.unsubscribe([user_channel(stream.user_id)])
-        self.mark_present(stream, rooms, -1)
+        self.presence.mark(stream, rooms, -1)
 
     def release(self, stream, room):
         """Stop routing `room` to `stream` (call with the lock held)."""
@@ -99,6 +101,11 @@ class Hub:
             self.last.pop(room, None)
             self.order.pop(room, None)
             self.broker.unsubscribe([room_channel(room)])
+
+    def local_presence(self):
+        """[(room, stream)] for every room routed to a local stream."""
+        with self.lock:
+            return [(room, stream) for room, streams in self.rooms.items() for stream in streams]
 
     def confirmed(self, room, wait=5.0):
         for confirmation in self.broker.subscribe([room_channel(room)]):
@@ -166,9 +173,11 @@ class Hub:
         return list(message_frames(self.app, room, after, before))
 
     def resync(self):
-        """After the broker connection came back: deliver what the rooms gained meanwhile."""
+        """After the broker connection came back: apply membership changes that were
+        announced meanwhile, then deliver what the rooms gained."""
         from chat.models import Room
 
+        self.revalidate()
         with self.lock:
             since = {room: self.last.get(room, min((s.positions.get(room, 0) for s in streams), default=0))
                      for room, streams in self.rooms.items()}
@@ -182,49 +191,41 @@ class Hub:
             if latest.get(room, 0) > after:
                 self.room_event_from_database(room, after, latest[room])
 
+    def revalidate(self):
+        """Stop rooms the database says a local stream's user has left (a lost
+        `leave` must not keep a removed member reading), start rooms they joined."""
+        from chat.models import Membership, Room
+
+        with self.lock:
+            users = list(self.users)
+        if not users:
+            return
+        with self.app.app_context():
+            from chat.extensions import db
+
+            rows = db.session.execute(select(Membership.user_id, Membership.room_id, Room.last_seq)
+                                      .join(Room, Room.id == Membership.room_id)
+                                      .where(Membership.user_id.in_(users))).all()
+        rooms_of = {}
+        for user, room, last_seq in rows:
+            rooms_of.setdefault(user, {})[room] = last_seq
+        with self.lock:
+            for user, streams in self.users.items():
+                now = rooms_of.get(user, {})
+                for stream in list(streams):
+                    for room in stream.registered - set(now):
+                        self.release(stream, room)
+                        stream.offer(("leave", room, None, Event(compact({"room_id": room}), event="leave").body()))
+                    for room in set(now) - stream.registered:
+                        self.rooms[room].add(stream)
+                        stream.registered.add(room)
+                        self.broker.subscribe([room_channel(room)])
+                        data = {"room_id": room, "seq": now[room]}
+                        stream.offer(("join", room, now[room], Event(compact(data), event="join").body()))
+
     def room_event_from_database(self, room, after, upto):
         with self.order.setdefault(room, threading.Lock()):
             after = max(after, self.last.get(room, after))
             for seq, body in self.fetch(room, after, upto + 1):
                 self.fan_out(room, ("room", room, seq, body))
                 self.last[room] = seq
-
-    # Presence: who has a live stream in each room, across every process.
-
-    def member(self, stream):
-        return f"{stream.user_id}:{stream.username}:{self.node}"
-
-    def mark_present(self, stream, rooms, delta):
-        changed = []
-        with self.lock:
-            for room in rooms:
-                key = (room, stream.user_id)
-                before = self.present[key]
-                self.present[key] = before + delta
-                if self.present[key] <= 0:
-                    del self.present[key]
-                if (before > 0) != (key in self.present):
-                    changed.append(room)
-        if not changed:
-            return
-        from chat.realtime.publish import announce_presence
-
-        pairs = [(room, self.member(stream)) for room in changed]
-        try:
-            (self.broker.touch if delta > 0 else self.broker.drop)(pairs, self.presence_ttl)
-            for room in changed:
-                announce_presence(self.broker, room)
-        except Exception:  # presence is best effort; the next refresh puts it right
-            log.warning("presence store unavailable", exc_info=True)
-
-    def keep_presence(self):
-        """Refresh this process's presence entries before they expire."""
-        while not self.stopping.wait(self.presence_ttl / 3):
-            with self.lock:
-                pairs = [(room, self.member(stream)) for room, streams in self.rooms.items()
-                         for stream in streams if (room, stream.user_id) in self.present]
-            if pairs:
-                try:
-                    self.broker.touch(pairs, self.presence_ttl)
-                except Exception:
-                    log.warning("could not refresh presence", exc_info=True)

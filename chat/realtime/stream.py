@@ -66,7 +66,7 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
         yield (comment(" " * 2048) if padding else b"") + Event(retry=retry_ms).body()
         for reset in resets:
             yield with_id(stream.cursor, Event(compact(reset), event="reset").body())
-        for room in list(stream.positions):
+        for room in rooms_behind(app, stream.positions):
             yield from replay(app, stream, room)
         while not stream.overflowed:
             items = stream.take(heartbeat)
@@ -76,6 +76,18 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
             yield b"".join(frames) if frames else comment("ping")
     finally:
         hub.detach(stream)
+
+
+def rooms_behind(app, positions):
+    """The rooms whose latest seq is past the stream's position: one query for all."""
+    from chat.extensions import db
+    from chat.models import Room
+
+    if not positions:
+        return []
+    with app.app_context():
+        latest = db.session.execute(db.select(Room.id, Room.last_seq).where(Room.id.in_(list(positions)))).all()
+    return [room for room, last_seq in latest if last_seq > positions.get(room, last_seq)]
 
 
 def replay(app, stream, room, before=None):

@@ -96,3 +96,22 @@ def test_with_redis_the_hub_subscribes_to_a_room_only_while_a_local_stream_needs
     assert channels() == expected
     hub.stop()
     client.close()
+
+
+def test_after_a_broker_outage_a_removed_member_stops_getting_the_room(app, alice, bob, general):
+    """The leave was announced while the broker was away; the resync finds it."""
+    from chat.models import Membership
+
+    hub = hub_of(app)
+    stream = Stream(bob.id, "bob", {general: 0})
+    hub.attach(stream)
+    stream.take(0)  # bob's own presence
+    hub.broker.stop()  # the in-process broker drops everything from here on
+    with app.app_context():
+        Membership.of(general, bob.id).leave()
+    hub.broker.start(hub)
+    hub.resync()
+    assert [(kind, room) for kind, room, _, _ in stream.take(0)] == [("leave", general)]
+    post(app, general, alice.id, 1)
+    assert stream.take(0) == []
+    hub.detach(stream)
