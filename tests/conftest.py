@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 import chat.models  # noqa: F401  (fills the metadata)
 from chat import create_app
-from chat.extensions import db
+from chat.extensions import db, limiter
 from chat.models import AuthToken, Room, User
 from config import TestingConfig, database_url
 
@@ -112,8 +112,12 @@ def make_app(database_uri):
 
     yield build
     for app in apps:
+        app.extensions["realtime"].stop()
         with app.app_context():
             db.engine.dispose()
+    redis_client = getattr(limiter.storage, "storage", None)  # the limiter's, when it used Redis
+    if hasattr(redis_client, "close"):
+        redis_client.close()
 
 
 @pytest.fixture

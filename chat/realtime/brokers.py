@@ -75,6 +75,8 @@ class RedisBroker:
         self.running = False
         if self.thread is not None:
             self.thread.join(timeout=5)
+            self.thread = None
+        self.client.close()
 
     def publish(self, channel, payload):
         self.client.publish(self.prefix + channel, payload)
