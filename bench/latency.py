@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests import smoke, sse
+from tests import smoke
 from tests.live import serving
 from tests.test_live_stream import room_with, streams_on_two_workers
 
