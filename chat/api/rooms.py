@@ -7,6 +7,7 @@ from chat.api import bp
 from chat.api.payload import field, json_body
 from chat.errors import Problem
 from chat.models import Room
+from chat.params import SEQ_MAX
 
 
 @bp.get("/rooms")
@@ -66,6 +67,6 @@ def mark_read(room_id):
     """`{"seq": n}`: the caller has read the room up to n."""
     _, membership = room_for(current_user, room_id, member=True)
     seq = field(json_body(), "seq", int)
-    if not 0 <= seq <= 2**31 - 1:
+    if not 0 <= seq <= SEQ_MAX:
         raise Problem(400, "invalid_field", "'seq' must be a whole number from 0 up.", field="seq")
     return membership.mark_read(seq)

@@ -47,10 +47,19 @@ class Membership(db.Model):
     @classmethod
     def positions_of(cls, user_id):
         """{room id: the room's last seq} for every room the user is in."""
+        return cls.positions_by_user([user_id])[user_id]
+
+    @classmethod
+    def positions_by_user(cls, user_ids):
+        """{user id: {room id: the room's last seq}} for these users, in one query."""
         from chat.models.room import Room
 
-        return dict(db.session.execute(select(cls.room_id, Room.last_seq).join(Room, Room.id == cls.room_id)
-                                       .where(cls.user_id == user_id)).all())
+        positions = {user_id: {} for user_id in user_ids}
+        rows = db.session.execute(select(cls.user_id, cls.room_id, Room.last_seq)
+                                  .join(Room, Room.id == cls.room_id).where(cls.user_id.in_(list(user_ids))))
+        for user_id, room_id, last_seq in rows:
+            positions[user_id][room_id] = last_seq
+        return positions
 
     @classmethod
     def of(cls, room_id, user_id):

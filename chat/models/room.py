@@ -53,6 +53,13 @@ class Room(db.Model):
                 .where(or_(Room.private.is_(False), Membership.id.is_not(None))))
 
     @classmethod
+    def latest_seqs(cls, room_ids):
+        """{room id: last seq} for these rooms, in one query."""
+        if not room_ids:
+            return {}
+        return dict(db.session.execute(select(cls.id, cls.last_seq).where(cls.id.in_(list(room_ids)))).all())
+
+    @classmethod
     def directory(cls, user):
         """[(room, membership or None)] for every room `user` may see, by name."""
         return db.session.execute(cls.seen_by(user).order_by(cls.name, cls.id)).all()

@@ -7,8 +7,6 @@ import threading
 import time
 from collections import defaultdict
 
-from sqlalchemy import select
-
 from chat.realtime.event import Event, compact
 from chat.realtime.presence import Presence
 
@@ -64,12 +62,9 @@ class Hub:
         self.start()
         with self.lock:
             self.users[stream.user_id].add(stream)
-            channels = [user_channel(stream.user_id)]
+            confirmations = self.broker.subscribe([user_channel(stream.user_id)])
             for room in stream.positions:
-                self.rooms[room].add(stream)
-                stream.registered.add(room)
-                channels.append(room_channel(room))
-            confirmations = self.broker.subscribe(channels)
+                confirmations += self.route(stream, room)
         # One deadline for all: with Redis down the stream still opens (its rooms
         # are caught up from the database once Redis is back).
         deadline = time.monotonic() + wait
@@ -91,6 +86,13 @@ class Hub:
                 del self.users[stream.user_id]
                 self.broker.unsubscribe([user_channel(stream.user_id)])
         self.presence.mark(stream, rooms, -1)
+
+    def route(self, stream, room):
+        """Start routing `room` to `stream` (call with the lock held); returns the
+        broker's confirmations of the room's subscription."""
+        self.rooms[room].add(stream)
+        stream.registered.add(room)
+        return self.broker.subscribe([room_channel(room)])
 
     def release(self, stream, room):
         """Stop routing `room` to `stream` (call with the lock held)."""
@@ -141,8 +143,7 @@ class Hub:
             if last is not None and seq <= last:
                 return
             if last is not None and seq > last + 1:
-                for missing_seq, missing_body in self.fetch(room, last, seq):
-                    self.fan_out(room, ("room", room, missing_seq, missing_body))
+                self.deliver_missing(room, last, seq)
             self.fan_out(room, ("room", room, seq, body))
             self.last[room] = seq
 
@@ -150,9 +151,7 @@ class Hub:
         with self.lock:
             for stream in list(self.users.get(user, ())):
                 if kind == "join" and data["room_id"] not in stream.registered:
-                    self.rooms[data["room_id"]].add(stream)
-                    stream.registered.add(data["room_id"])
-                    self.broker.subscribe([room_channel(data["room_id"])])
+                    self.route(stream, data["room_id"])
                     stream.offer(("join", data["room_id"], data["seq"], body))
                 elif kind == "leave" and data["room_id"] in stream.registered:
                     self.release(stream, data["room_id"])
@@ -166,11 +165,14 @@ class Hub:
         for stream in streams:
             stream.offer(item)
 
-    def fetch(self, room, after, before):
-        """[(seq, body)] of the room's messages with after < seq < before, from the database."""
+    def deliver_missing(self, room, after, before):
+        """Fan out the room's messages with after < seq < before, read from the
+        database (call with the room's order lock held)."""
         from chat.realtime.stream import message_frames
 
-        return list(message_frames(self.app, room, after, before))
+        for seq, body in list(message_frames(self.app, room, after, before)):
+            self.fan_out(room, ("room", room, seq, body))
+            self.last[room] = seq
 
     def resync(self):
         """After the broker connection came back: apply membership changes that were
@@ -184,48 +186,25 @@ class Hub:
         if not since:
             return
         with self.app.app_context():
-            from chat.extensions import db
-
-            latest = dict(db.session.execute(select(Room.id, Room.last_seq).where(Room.id.in_(since))).all())
+            latest = Room.latest_seqs(since)
         for room, after in since.items():
             if latest.get(room, 0) > after:
-                self.room_event_from_database(room, after, latest[room])
+                with self.order.setdefault(room, threading.Lock()):
+                    self.deliver_missing(room, max(after, self.last.get(room, after)), latest[room] + 1)
 
     def revalidate(self):
-        """Stop rooms the database says a local stream's user has left (a lost
-        `leave` must not keep a removed member reading), start rooms they joined."""
-        from chat.models import Membership, Room
+        """Replay, as join and leave events, the membership changes the database
+        shows for local users: a lost `leave` must not keep a removed member reading."""
+        from chat.models import Membership
 
         with self.lock:
-            users = list(self.users)
-        if not users:
-            return
+            routed = {user: set().union(*(s.registered for s in streams)) for user, streams in self.users.items()}
         with self.app.app_context():
-            from chat.extensions import db
-
-            rows = db.session.execute(select(Membership.user_id, Membership.room_id, Room.last_seq)
-                                      .join(Room, Room.id == Membership.room_id)
-                                      .where(Membership.user_id.in_(users))).all()
-        rooms_of = {}
-        for user, room, last_seq in rows:
-            rooms_of.setdefault(user, {})[room] = last_seq
-        with self.lock:
-            for user, streams in self.users.items():
-                now = rooms_of.get(user, {})
-                for stream in list(streams):
-                    for room in stream.registered - set(now):
-                        self.release(stream, room)
-                        stream.offer(("leave", room, None, Event(compact({"room_id": room}), event="leave").body()))
-                    for room in set(now) - stream.registered:
-                        self.rooms[room].add(stream)
-                        stream.registered.add(room)
-                        self.broker.subscribe([room_channel(room)])
-                        data = {"room_id": room, "seq": now[room]}
-                        stream.offer(("join", room, now[room], Event(compact(data), event="join").body()))
-
-    def room_event_from_database(self, room, after, upto):
-        with self.order.setdefault(room, threading.Lock()):
-            after = max(after, self.last.get(room, after))
-            for seq, body in self.fetch(room, after, upto + 1):
-                self.fan_out(room, ("room", room, seq, body))
-                self.last[room] = seq
+            now = Membership.positions_by_user(routed)
+        for user, rooms in routed.items():
+            for room in rooms - set(now[user]):
+                data = {"room_id": room}
+                self.user_event(user, "leave", data, Event(compact(data), event="leave").body())
+            for room in set(now[user]) - rooms:
+                data = {"room_id": room, "seq": now[user][room]}
+                self.user_event(user, "join", data, Event(compact(data), event="join").body())

@@ -80,14 +80,11 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
 
 def rooms_behind(app, positions):
     """The rooms whose latest seq is past the stream's position: one query for all."""
-    from chat.extensions import db
     from chat.models import Room
 
-    if not positions:
-        return []
     with app.app_context():
-        latest = db.session.execute(db.select(Room.id, Room.last_seq).where(Room.id.in_(list(positions)))).all()
-    return [room for room, last_seq in latest if last_seq > positions.get(room, last_seq)]
+        latest = Room.latest_seqs(positions)
+    return [room for room, last_seq in latest.items() if last_seq > positions[room]]
 
 
 def replay(app, stream, room, before=None):
