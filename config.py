@@ -72,6 +72,8 @@ class Config:
     STREAM_RETRY_MS = env_int("STREAM_RETRY_MS", 3000)
     STREAM_QUEUE_LIMIT = env_int("STREAM_QUEUE_LIMIT", 1000)
     PRESENCE_TTL = float(os.environ.get("PRESENCE_TTL", 45))
+    # Seconds someone stays online after their last stream closes (page changes, polls).
+    PRESENCE_GRACE = float(os.environ.get("PRESENCE_GRACE", 5))
 
     # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -99,6 +101,7 @@ class TestingConfig(Config):
     LOGIN_LIMIT_PER_IP = "1000 per minute"
     LOGIN_LIMIT_PER_USERNAME = "1000 per minute"
     SIGNUP_LIMIT_PER_IP = "1000 per minute"
+    PRESENCE_GRACE = 0.2
 
 
 class ProductionConfig(Config):

@@ -12,10 +12,12 @@ bp = Blueprint("stream", __name__, url_prefix="/api/v1")
 @bp.get("/stream")
 def stream():
     """Resumes from Last-Event-ID (header, or the lastEventId query parameter that
-    polyfills send), else from ?cursor= (from a rendered page), else from now."""
+    polyfills send), else from ?cursor= (from a rendered page), else from now.
+    ?padding=1 starts with 2 KiB of comment (old IE); ?poll=1 answers once and ends."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     text = (request.headers.get("Last-Event-ID") or request.args.get("lastEventId")
             or request.args.get("cursor"))
     positions, resets = realtime.plan(Membership.positions_of(current_user.id), text)
-    return realtime.stream_response(current_user, positions, resets, padding=request.args.get("padding") == "1")
+    return realtime.stream_response(current_user, positions, resets, padding=request.args.get("padding") == "1",
+                                    poll=request.args.get("poll") == "1")

@@ -30,6 +30,7 @@ class Stream:
         self.sock = self.connection.sock  # http.client lets go of it once the response owns it
         self.response = self.connection.getresponse()
         self.last_event_id, self.retry, self.comments, self.ended = None, None, 0, False
+        self.cursor = None  # the last id seen on the wire, as a browser's lastEventId
         self.events = queue.Queue()
         if self.response.status == 200:
             self.sock.settimeout(None)
@@ -54,6 +55,8 @@ class Stream:
                     continue
                 raw += line
                 if text == "":
+                    if "id" in fields:
+                        self.cursor = fields["id"]
                     if data:
                         self.events.put({"id": fields.get("id"), "event": fields.get("event", "message"),
                                          "data": json.loads("\n".join(data)), "raw": raw})

@@ -236,3 +236,47 @@ def test_typing_and_reset_events_are_exact_bytes_too(live, api, alice, bob, gene
     assert typing == (f'id: v1.{general}-0\nevent: typing\n'
                       f'data: {{"room_id":{general},"user":{{"id":{alice.id},"username":"alice"}}}}\n\n').encode()
     stream.close()
+
+
+def test_the_first_frame_hands_a_new_client_its_cursor_so_an_early_drop_loses_nothing(live, api, alice, bob, general):
+    _, base = live
+    stream = sse.Stream(base, alice.token)
+    stream.take(1, kind="presence")
+    assert stream.cursor == f"v1.{general}-0"
+    stream.close()
+    post(api, bob, general, "while alice was away")
+    again = sse.Stream(base, alice.token, last_event_id=f"v1.{general}-0")
+    assert [e["data"]["body"] for e in again.take(1, kind="message")] == ["while alice was away"]
+    again.close()
+
+
+def test_a_long_poll_answers_at_once_with_what_is_pending_and_ends(live, api, alice, bob, general):
+    _, base = live
+    post(api, bob, general, "one")
+    post(api, bob, general, "two")
+    poll = sse.Stream(base, alice.token, query="?poll=1", last_event_id=f"v1.{general}-0")
+    assert [e["data"]["body"] for e in poll.take(2, kind="message")] == ["one", "two"]
+    with pytest.raises(EOFError):
+        poll.take(1)
+    assert poll.cursor == f"v1.{general}-2"
+    poll.close()
+
+
+def test_a_chain_of_long_polls_gets_every_message_once_in_order(live, api, alice, bob, general):
+    _, base = live
+    cursor, bodies = f"v1.{general}-0", []
+    writer = threading.Thread(target=lambda: [post(api, bob, general, f"m{i}") for i in range(20)])
+    writer.start()
+    while len(bodies) < 20:
+        poll = sse.Stream(base, alice.token, query="?poll=1", last_event_id=cursor)
+        try:
+            while True:
+                event = poll.next(timeout=3)
+                if event["event"] == "message":
+                    bodies.append(event["data"]["body"])
+        except EOFError:
+            pass
+        cursor = poll.cursor
+        poll.close()
+    writer.join()
+    assert bodies == [f"m{i}" for i in range(20)]

@@ -20,7 +20,8 @@ def init_app(app):
         broker = RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"])
     else:
         broker = LocalBroker()
-    app.extensions["realtime"] = Hub(app, broker, presence_ttl=config["PRESENCE_TTL"])
+    app.extensions["realtime"] = Hub(app, broker, presence_ttl=config["PRESENCE_TTL"],
+                                     presence_grace=config["PRESENCE_GRACE"])
 
 
 def online(room_id):
@@ -32,8 +33,9 @@ def online(room_id):
         return []
 
 
-def stream_response(user, positions, resets, padding=False):
-    """A text/event-stream response for `user`, starting after `positions`."""
+def stream_response(user, positions, resets, padding=False, poll=False):
+    """A text/event-stream response for `user`, starting after `positions`; with
+    `poll`, one long-poll answer that ends once it has something to say."""
     app, config = current_app._get_current_object(), current_app.config
     hub = app.extensions["realtime"]
     stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
@@ -41,7 +43,7 @@ def stream_response(user, positions, resets, padding=False):
     # is missed; detached when the server closes the response, however it ends.
     hub.attach(stream)
     body = serve(app, hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"],
-                 heartbeat=config["STREAM_HEARTBEAT"], padding=padding)
+                 heartbeat=config["STREAM_HEARTBEAT"], padding=padding, poll=poll)
     response = Response(body, mimetype="text/event-stream", headers={
         "Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": hub.node})
     response.call_on_close(lambda: hub.detach(stream))

@@ -30,7 +30,7 @@ class Hub:
     broker connection it fetches whatever the rooms gained meanwhile.
     """
 
-    def __init__(self, app, broker, presence_ttl=45):
+    def __init__(self, app, broker, presence_ttl=45, presence_grace=5.0):
         self.app, self.broker = app, broker
         self.node = f"{socket.gethostname()}:{os.getpid()}"
         self.lock = threading.RLock()
@@ -38,7 +38,7 @@ class Hub:
         self.users = defaultdict(set)  # user id -> local streams
         self.last = {}  # room id -> last seq fanned out here
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
-        self.presence = Presence(broker, presence_ttl, self.node)
+        self.presence = Presence(broker, presence_ttl, self.node, presence_grace)
         self.started = False
         self.stopping = threading.Event()
 

@@ -9,20 +9,25 @@ log = logging.getLogger(__name__)
 class Presence:
     """Counts this process's streams per (room, user) and mirrors them into the
     broker's store, where entries expire unless refreshed: a crashed process's
-    users drop out after `ttl` seconds."""
+    users drop out after `ttl` seconds.
 
-    def __init__(self, broker, ttl, node):
-        self.broker, self.ttl, self.node = broker, ttl, node
+    Someone whose last stream closes is dropped only after `grace` seconds, and
+    not at all if a stream of theirs comes back first: moving between pages or
+    long-polling reconnects all the time, and must not flicker their presence."""
+
+    def __init__(self, broker, ttl, node, grace=5.0):
+        self.broker, self.ttl, self.node, self.grace = broker, ttl, node, grace
         self.lock = threading.Lock()
         self.count = Counter()  # (room id, user id) -> local streams
+        self.leaving = {}  # (room id, user id) -> token of the pending drop
 
     def member(self, stream):
         return f"{stream.user_id}:{stream.username}:{self.node}"
 
     def mark(self, stream, rooms, delta):
         """Count `stream` in (+1) or out (-1) of `rooms`; announce rooms whose
-        online list changed."""
-        changed = []
+        online list changed (a departure only once its grace has passed)."""
+        came, went = [], {}
         with self.lock:
             for room in rooms:
                 key = (room, stream.user_id)
@@ -30,16 +35,33 @@ class Presence:
                 self.count[key] = before + delta
                 if self.count[key] <= 0:
                     del self.count[key]
-                if (before > 0) != (key in self.count):
-                    changed.append(room)
-        if not changed:
-            return
+                if before <= 0 < self.count[key]:
+                    if self.leaving.pop(key, None) is None:  # back within the grace: nothing changed
+                        came.append(room)
+                elif before > 0 and key not in self.count:
+                    went[room] = self.leaving[key] = object()
+        if came:
+            self.publish(self.broker.touch, stream, came)
+        if went:
+            timer = threading.Timer(self.grace, self.settle, args=(stream, went))
+            timer.daemon = True
+            timer.start()
+
+    def settle(self, stream, tokens):
+        """The grace is over: drop whoever has not come back since."""
+        with self.lock:
+            gone = [room for room, token in tokens.items() if self.leaving.get((room, stream.user_id)) is token]
+            for room in gone:
+                del self.leaving[(room, stream.user_id)]
+        if gone:
+            self.publish(self.broker.drop, stream, gone)
+
+    def publish(self, change, stream, rooms):
         from chat.realtime.publish import announce_presence
 
-        pairs = [(room, self.member(stream)) for room in changed]
         try:
-            (self.broker.touch if delta > 0 else self.broker.drop)(pairs, self.ttl)
-            for room in changed:
+            change([(room, self.member(stream)) for room in rooms], self.ttl)
+            for room in rooms:
                 announce_presence(self.broker, room)
         except Exception:  # presence is best effort; the next refresh puts it right
             log.warning("presence store unavailable", exc_info=True)

@@ -59,21 +59,29 @@ class Stream:
         return cursor.dump(self.positions)
 
 
-def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False):
+def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=False):
     """The response body of an attached stream: catch up from the database, then
-    follow the hub."""
+    follow the hub. With `poll` (long-polling clients), end as soon as there is
+    something to send, or after one heartbeat of nothing."""
     try:
-        yield (comment(" " * 2048) if padding else b"") + Event(retry=retry_ms).body()
+        # The opening frame carries the cursor (an id with no data dispatches no
+        # event), so a client that drops before any event still resumes exactly.
+        yield (comment(" " * 2048) if padding else b"") + with_id(stream.cursor, Event(retry=retry_ms).body())
+        sent = False
         for reset in resets:
             yield with_id(stream.cursor, Event(compact(reset), event="reset").body())
+            sent = True
         for room in rooms_behind(app, stream.positions):
-            yield from replay(app, stream, room)
-        while not stream.overflowed:
+            for chunk in replay(app, stream, room):
+                yield chunk
+                sent = True
+        while not stream.overflowed and not (poll and sent):
             items = stream.take(heartbeat)
             if stream.overflowed:
                 break
             frames = [frame for item in items for frame in handle(app, hub, stream, item)]
             yield b"".join(frames) if frames else comment("ping")
+            sent = sent or bool(frames) or poll
     finally:
         hub.detach(stream)
 

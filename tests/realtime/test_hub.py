@@ -54,7 +54,7 @@ def test_a_slow_stream_is_closed_and_the_others_keep_everything(app, alice, bob,
     assert slow.overflowed and len(slow.items) == 3
     assert [seq for _, _, seq, _ in fast.take(0) if seq] == [1, 2, 3, 4, 5]
     body = serve(app, hub, slow, [], retry_ms=3000, heartbeat=0.1)
-    assert next(body) == b"retry: 3000\n\n"
+    assert next(body) == f"id: v1.{general}-0\nretry: 3000\n\n".encode()
     rest = list(body)  # ends instead of waiting: its client reconnects and resumes
     assert all(b": ping" not in chunk for chunk in rest)
     assert slow.detached
@@ -115,3 +115,32 @@ def test_after_a_broker_outage_a_removed_member_stops_getting_the_room(app, alic
     post(app, general, alice.id, 1)
     assert stream.take(0) == []
     hub.detach(stream)
+
+
+def test_a_stream_that_comes_back_within_the_grace_changes_nobodys_presence(make_app, alice, bob, general):
+    app = make_app(PRESENCE_GRACE=0.5)
+    hub = hub_of(app)
+    watcher, bobs = Stream(alice.id, "alice", {general: 0}), Stream(bob.id, "bob", {general: 0})
+    hub.attach(watcher), hub.attach(bobs)
+    watcher.take(0)
+    hub.detach(bobs)
+    again = Stream(bob.id, "bob", {general: 0})
+    hub.attach(again)  # a page change, or the next long poll
+    time.sleep(0.8)
+    assert [kind for kind, *_ in watcher.take(0)] == []
+    hub.detach(again)
+    assert watcher.take(0) == []  # still within the grace
+    time.sleep(0.8)
+    (kind, room, _, body), = watcher.take(0)
+    assert (kind, room) == ("ephemeral", general) and b'"username":"bob"' not in body
+    hub.detach(watcher)
+
+
+def test_an_idle_long_poll_sends_its_cursor_then_a_ping_and_ends(app, alice, general):
+    hub = hub_of(app)
+    stream = Stream(alice.id, "alice", {general: 0})
+    hub.attach(stream)
+    stream.take(0)  # alice's own presence
+    body = serve(app, hub, stream, [], retry_ms=3000, heartbeat=0.2, poll=True)
+    assert list(body) == [f"id: v1.{general}-0\nretry: 3000\n\n".encode(), b": ping\n\n"]
+    assert stream.detached
