@@ -2,6 +2,7 @@
 import multiprocessing
 import os
 import resource
+import signal
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gevent"
@@ -28,3 +29,16 @@ def on_starting(server):
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         server.log.info("Raised the open-file limit from %s to %s", soft, hard)
+
+
+def post_worker_init(worker):
+    """On a graceful stop (SIGTERM), end this worker's streams at once: their
+    clients reconnect to a running worker and resume from their cursor, so a
+    deploy is not held up for the graceful timeout by idle streams."""
+    stop = worker.handle_exit
+
+    def handle_exit(sig, frame):
+        stop(sig, frame)
+        worker.wsgi.extensions["realtime"].drain()
+
+    signal.signal(signal.SIGTERM, handle_exit)

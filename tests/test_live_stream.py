@@ -160,3 +160,26 @@ def test_a_slow_query_in_one_request_does_not_stall_heartbeats_on_the_others(tmp
         for stream in streams:
             assert stream.take(1, kind="message")[0]["data"]["body"] == "stuck"
             stream.close()
+
+
+def test_a_graceful_stop_ends_open_streams_at_once_instead_of_holding_the_deploy(tmp_path):
+    database = f"sqlite:///{tmp_path / 'stop.sqlite3'}"
+    with serving(database, tmp_path, GRACEFUL_TIMEOUT="60") as server:
+        alice = smoke.sign_up(server.base, "alice")
+        alice.call("POST", "/rooms", {"name": "lobby"})
+        stream = sse.Stream(server.base, alice.token, timeout=60)
+        stream.take(1, kind="presence")
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        with pytest.raises(EOFError):
+            stream.take(1, timeout=50)
+        assert stream.cursor.startswith("v1.")  # what the client resumes from, elsewhere
+        # A reconnect on the same kept-alive connection is sent away, not held.
+        stream.connection.request("GET", "/api/v1/stream", headers={"Authorization": f"Bearer {alice.token}"})
+        refused = stream.connection.getresponse()
+        assert refused.status == 503 and refused.getheader("Retry-After") == "1"
+        assert refused.getheader("Connection") == "close"
+        stream.close()
+        server.process.wait(timeout=50)
+        # Well inside the graceful timeout: open streams did not wait it out.
+        assert time.monotonic() - started < 15, server.output()

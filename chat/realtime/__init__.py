@@ -1,16 +1,19 @@
 """Live delivery: SSE events, stream cursors, the per-process hub and its broker.
 
-Public surface: `init_app`, `announce`, `online`, `stream_response`.
+Public surface: `init_app`, `announce`, `online`, `cursor_of`, `stream_response`.
 """
 from flask import Response, current_app
 
+from chat.errors import Problem
+
 from chat.realtime.brokers import LocalBroker, RedisBroker
+from chat.realtime.cursor import dump as cursor_of
 from chat.realtime.hub import Hub, room_channel, user_channel
 from chat.realtime.publish import announce, online_users
 from chat.realtime.resume import plan
 from chat.realtime.stream import Stream, serve
 
-__all__ = ["announce", "init_app", "online", "plan", "room_channel", "stream_response", "user_channel"]
+__all__ = ["announce", "cursor_of", "init_app", "online", "plan", "room_channel", "stream_response", "user_channel"]
 
 
 def init_app(app):
@@ -38,6 +41,9 @@ def stream_response(user, positions, resets, padding=False, poll=False):
     `poll`, one long-poll answer that ends once it has something to say."""
     app, config = current_app._get_current_object(), current_app.config
     hub = app.extensions["realtime"]
+    if hub.draining:  # a reconnect on a kept-alive connection to a stopping worker: go elsewhere
+        raise Problem(503, "shutting_down", "This server is restarting; reconnect to continue.",
+                      headers={"Retry-After": "1"})
     stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
     # Attached before the response starts, so nothing published from here on
     # is missed; detached when the server closes the response, however it ends.

@@ -41,6 +41,7 @@ class Hub:
         self.presence = Presence(broker, presence_ttl, self.node, presence_grace)
         self.started = False
         self.stopping = threading.Event()
+        self.draining = False
 
     def start(self):
         with self.lock:
@@ -54,6 +55,15 @@ class Hub:
     def stop(self):
         self.stopping.set()
         self.broker.stop()
+
+    def drain(self):
+        """End every local stream now (a graceful stop): clients resume elsewhere
+        rather than hold the worker until its graceful timeout."""
+        with self.lock:
+            self.draining = True
+            streams = [stream for streams in self.users.values() for stream in streams]
+        for stream in streams:
+            stream.end()
 
     # Streams come and go.
 

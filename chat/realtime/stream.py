@@ -35,6 +35,7 @@ class Stream:
         self.items, self.limit = deque(), limit
         self.ready = threading.Event()
         self.overflowed = False
+        self.ended = False
         self.detached = False
 
     def offer(self, item):
@@ -45,6 +46,16 @@ class Stream:
         else:
             self.items.append(item)
         self.ready.set()
+
+    def end(self):
+        """Close the stream at its next turn (the worker is stopping); the client
+        reconnects elsewhere and resumes from its cursor."""
+        self.ended = True
+        self.ready.set()
+
+    @property
+    def done(self):
+        return self.overflowed or self.ended
 
     def take(self, timeout):
         self.ready.wait(timeout)
@@ -75,9 +86,9 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
             for chunk in replay(app, stream, room):
                 yield chunk
                 sent = True
-        while not stream.overflowed and not (poll and sent):
+        while not stream.done and not (poll and sent):
             items = stream.take(heartbeat)
-            if stream.overflowed:
+            if stream.done:
                 break
             frames = [frame for item in items for frame in handle(app, hub, stream, item)]
             yield b"".join(frames) if frames else comment("ping")
