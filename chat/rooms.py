@@ -4,14 +4,19 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from chat import markup, realtime
 from chat.access import room_for
 from chat.errors import Problem
 from chat.extensions import login_manager
 from chat.forms import InviteForm, MessageForm, RoomForm, show_problem
-from chat.models import Message, Room
+from chat.models import Membership, Message, Room
+from chat.models.types import iso
 from chat.params import SEQ_MAX, number_arg
 
 bp = Blueprint("rooms", __name__)
+bp.add_app_template_filter(markup.rich, "rich")
+bp.add_app_template_test(markup.mentions, "mentioning")
+bp.add_app_template_filter(iso, "iso")
 PAGE = 50
 
 
@@ -29,10 +34,11 @@ def home():
 
 @bp.get("/rooms")
 def index(form=None, status=200):
+    cursor = realtime.cursor_of(Membership.positions_of(current_user.id))
     rooms = Room.directory(current_user)
     mine = [(room, membership) for room, membership in rooms if membership is not None]
     others = [room for room, membership in rooms if membership is None]
-    return render_template("rooms/index.html", mine=mine, others=others,
+    return render_template("rooms/index.html", mine=mine, others=others, cursor=cursor,
                            form=form or RoomForm()), status
 
 
@@ -56,22 +62,34 @@ def show(room_id):
 
 
 def render_room(room, membership, form=None, invite=None, status=200):
-    """The room page: a window of history (?before=, ?after= or ?around=), members, composer."""
+    """The room page: a window of history (?before=, ?after= or ?around=), the
+    user's rooms, members and who is online, and the composer."""
     if membership is None:
         return render_template("rooms/show.html", room=room, membership=None), status
+    # The stream's starting point is read before the history, so nothing posted
+    # in between can fall through the gap (what both show is shown once).
+    cursor = realtime.cursor_of(Membership.positions_of(current_user.id))
+    window = history_window(room)
+    if window["messages"]:
+        membership.mark_read(window["messages"][-1].seq)
+    return render_template(
+        "rooms/show.html", room=room, membership=membership, cursor=cursor, **window,
+        rooms=Room.joined_by(current_user), members=room.members(), online=realtime.online(room.id),
+        form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
+    ), status
+
+
+def history_window(room):
+    """The page of messages the query string asks for, and what lies beyond it."""
     before = number_arg("before", low=1, high=SEQ_MAX)
     after = number_arg("after", low=0, high=SEQ_MAX)
     around = number_arg("around", low=1, high=SEQ_MAX)
     if around is not None:
         before = min(around + PAGE // 2 + 1, SEQ_MAX)
     messages, _ = Message.page(room.id, before=before, after=after, limit=PAGE)
-    return render_template(
-        "rooms/show.html", room=room, membership=membership, messages=messages,
-        has_older=bool(messages) and messages[0].seq > 1,
-        has_newer=bool(messages) and messages[-1].seq < room.last_seq,
-        members=room.members(), highlight=around,
-        form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
-    ), status
+    return {"messages": messages, "highlight": around,
+            "has_older": bool(messages) and messages[0].seq > 1,
+            "has_newer": bool(messages) and messages[-1].seq < room.last_seq}
 
 
 @bp.post("/rooms/<id:room_id>/join")

@@ -73,7 +73,7 @@ def test_the_room_page_shows_a_message_escaped(app, alice, bob, general):
     page = logged_in(app, bob).get(f"/rooms/{general}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script" not in page
+    assert all(tag.startswith('<script src="/static/js/') for tag in re.findall(r"<script[^>]*>", page))
 
 
 def test_submitting_the_same_form_twice_stores_one_message(app, alice, general):
@@ -173,8 +173,8 @@ def test_a_permalink_opens_the_room_around_the_message_highlighted(app, alice, g
     page = client.get(response.location)
     assert 10 in seqs(page)
     html = page.get_data(as_text=True)
-    assert '<li class="message highlight" id="m10"' in html
-    assert len(re.findall(r'class="message highlight"', html)) == 1
+    assert re.search(r'<li class="message highlight[^"]*" id="m10"', html)
+    assert len(re.findall(r'class="message highlight', html)) == 1
 
 
 def test_each_message_links_to_its_permalink(app, alice, general):

@@ -280,3 +280,14 @@ def test_a_chain_of_long_polls_gets_every_message_once_in_order(live, api, alice
         poll.close()
     writer.join()
     assert bodies == [f"m{i}" for i in range(20)]
+
+
+def test_marking_read_where_the_marker_already_is_announces_nothing(live, api, alice, bob, general):
+    _, base = live
+    post(api, bob, general, "one")
+    assert api.as_(alice).post(f"/rooms/{general}/read", json={"seq": 1}).status_code == 200
+    stream = sse.Stream(base, alice.token)
+    again = api.as_(alice).post(f"/rooms/{general}/read", json={"seq": 1})
+    assert again.get_json() == {"room_id": general, "last_read_seq": 1, "unread": 0}
+    assert stream.quiet(0.7, kind="read")
+    stream.close()

@@ -90,13 +90,14 @@ class Membership(db.Model):
         """Move the read marker forward to `seq`: never back (tabs race), never past
         the room's last message. Every tab of the member hears the new count."""
         seq = min(seq, self.room.last_seq)
-        db.session.execute(update(Membership.__table__).where(
-            Membership.id == self.id, Membership.last_read_seq < seq).values(last_read_seq=seq))
+        moved = db.session.execute(update(Membership.__table__).where(
+            Membership.id == self.id, Membership.last_read_seq < seq).values(last_read_seq=seq)).rowcount
         db.session.commit()
         db.session.refresh(self)
         db.session.refresh(self.room)
         data = {"room_id": self.room_id, "last_read_seq": self.last_read_seq, "unread": self.unread}
-        announce(user_channel(self.user_id), "read", data)
+        if moved:  # every page view marks what it shows; only news is worth a broadcast
+            announce(user_channel(self.user_id), "read", data)
         return data
 
     def to_json(self):

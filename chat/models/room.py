@@ -64,6 +64,12 @@ class Room(db.Model):
         """[(room, membership or None)] for every room `user` may see, by name."""
         return db.session.execute(cls.seen_by(user).order_by(cls.name, cls.id)).all()
 
+    @classmethod
+    def joined_by(cls, user):
+        """[(room, membership)] for the rooms `user` is in, by name."""
+        return db.session.execute(select(Room, Membership).join(Membership, and_(
+            Membership.room_id == Room.id, Membership.user_id == user.id)).order_by(cls.name, cls.id)).all()
+
     def join(self, user):
         """`user` joins this public room; returns (membership, created)."""
         if self.private and Membership.of(self.id, user.id) is None:

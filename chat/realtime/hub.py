@@ -38,9 +38,9 @@ class Hub:
         self.users = defaultdict(set)  # user id -> local streams
         self.last = {}  # room id -> last seq fanned out here
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
-        self.presence = Presence(broker, presence_ttl, self.node, presence_grace)
-        self.started = False
         self.stopping = threading.Event()
+        self.presence = Presence(broker, presence_ttl, self.node, presence_grace, self.stopping)
+        self.started = False
         self.draining = False
 
     def start(self):
@@ -49,7 +49,7 @@ class Hub:
                 return
             self.started = True
         self.broker.start(self)
-        threading.Thread(target=self.presence.keep, args=(self.local_presence, self.stopping),
+        threading.Thread(target=self.presence.keep, args=(self.local_presence,),
                          name="chat-presence", daemon=True).start()
 
     def stop(self):

@@ -15,8 +15,9 @@ class Presence:
     not at all if a stream of theirs comes back first: moving between pages or
     long-polling reconnects all the time, and must not flicker their presence."""
 
-    def __init__(self, broker, ttl, node, grace=5.0):
+    def __init__(self, broker, ttl, node, grace=5.0, stopping=None):
         self.broker, self.ttl, self.node, self.grace = broker, ttl, node, grace
+        self.stopping = stopping or threading.Event()
         self.lock = threading.Lock()
         self.count = Counter()  # (room id, user id) -> local streams
         self.leaving = {}  # (room id, user id) -> token of the pending drop
@@ -59,6 +60,8 @@ class Presence:
     def publish(self, change, stream, rooms):
         from chat.realtime.publish import announce_presence
 
+        if self.stopping.is_set():  # a late grace timer must not reopen a closed broker
+            return
         try:
             change([(room, self.member(stream)) for room in rooms], self.ttl)
             for room in rooms:
@@ -66,9 +69,9 @@ class Presence:
         except Exception:  # presence is best effort; the next refresh puts it right
             log.warning("presence store unavailable", exc_info=True)
 
-    def keep(self, local, stopping):
-        """Refresh this process's entries before they expire, until `stopping` is set."""
-        while not stopping.wait(self.ttl / 3):
+    def keep(self, local):
+        """Refresh this process's entries before they expire, until the hub stops."""
+        while not self.stopping.wait(self.ttl / 3):
             pairs = [(room, self.member(stream)) for room, stream in local()
                      if (room, stream.user_id) in self.count]
             if pairs:

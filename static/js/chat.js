@@ -1,0 +1,70 @@
+/* The page's shared plumbing: who is reading, JSON calls to the API, and a
+ * small event bus that stream.js feeds and every behaviour listens to. */
+(function (global) {
+  'use strict';
+  var body = document.body;
+  var listeners = {};
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+
+  function rethrow(error) {
+    // One behaviour's bug must not stop the others; the console still shows it.
+    setTimeout(function () { throw error; }, 0);
+  }
+
+  var Chat = {
+    userId: Number(body.getAttribute('data-user-id')),
+    username: body.getAttribute('data-username') || '',
+
+    $: function (id) { return document.getElementById(id); },
+
+    on: function (type, fn) {
+      (listeners[type] = listeners[type] || []).push(fn);
+    },
+
+    emit: function (type, data) {
+      var list = listeners[type] || [];
+      for (var i = 0; i < list.length; i++) {
+        try { list[i](data); } catch (error) { rethrow(error); }
+      }
+    },
+
+    /* done(status, json): status 0 means the network failed (or timed out). */
+    api: function (method, path, payload, done) {
+      var xhr = new XMLHttpRequest();
+      var finished = false;
+      function finish(status) {
+        if (finished) { return; }
+        finished = true;
+        var data = null;
+        try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (ignored) { data = null; }
+        if (done) { done(status, data); }
+      }
+      xhr.open(method, '/api/v1' + path, true);
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (csrf) { xhr.setRequestHeader('X-CSRFToken', csrf.getAttribute('content')); }
+      xhr.timeout = 20000;
+      xhr.onreadystatechange = function () {
+        if (xhr.readyState === 4 && xhr.status !== 0) { finish(xhr.status); }
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { finish(0); };
+      if (payload === null || payload === undefined) {
+        xhr.send();
+      } else {
+        xhr.setRequestHeader('Content-Type', 'application/json');
+        xhr.send(JSON.stringify(payload));
+      }
+    },
+
+    errorMessage: function (status, data) {
+      if (data && data.error && data.error.message) { return data.error.message; }
+      return status ? 'The server answered ' + status + '. Please try again.' : 'No connection to the server.';
+    },
+
+    /* The room this page shows, or null (the directory). */
+    roomId: null
+  };
+
+  var chat = document.getElementById('chat');
+  if (chat) { Chat.roomId = Number(chat.getAttribute('data-room-id')); }
+  global.Chat = Chat;
+}(this));

@@ -1,0 +1,123 @@
+/* The composer: Enter sends, Shift+Enter starts a new line. A message shows at
+ * once as pending, then confirms; on a network error it is retried with the
+ * same client_id, so the server stores it once however many tries it takes.
+ * Messages go out one at a time, so they keep the order they were written in. */
+(function (Chat) {
+  'use strict';
+  var form = Chat.$('composer');
+  var input = Chat.$('body');
+  if (!form || !input || !Chat.timeline) { return; }
+  var room = Chat.roomId;
+  var queue = [];
+  var sending = false;
+  var MAX = 4000;
+
+  function newId() {
+    var bytes = [];
+    var cryptoObj = window.crypto || window.msCrypto;
+    if (cryptoObj && cryptoObj.getRandomValues) {
+      var random = new Uint8Array(16);
+      cryptoObj.getRandomValues(random);
+      for (var i = 0; i < 16; i++) { bytes.push(random[i]); }
+    } else {
+      for (var j = 0; j < 16; j++) { bytes.push(Math.floor(Math.random() * 256)); }
+    }
+    var hex = '';
+    for (var k = 0; k < bytes.length; k++) { hex += (bytes[k] < 16 ? '0' : '') + bytes[k].toString(16); }
+    return hex;
+  }
+
+  function showError(text) {
+    var list = form.querySelector('.form-errors');
+    if (!list) {
+      list = document.createElement('ul');
+      list.className = 'errors form-errors';
+      list.setAttribute('role', 'alert');
+      form.insertBefore(list, form.firstChild);
+    }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    if (text) {
+      var li = document.createElement('li');
+      li.appendChild(document.createTextNode(text));
+      list.appendChild(li);
+    }
+    list.hidden = !text;
+  }
+
+  function pump() {
+    while (queue.length && queue[0].done) { queue.shift(); }
+    if (sending || !queue.length) { return; }
+    sending = true;
+    var item = queue[0];
+    Chat.api('POST', '/rooms/' + room + '/messages', {body: item.body, client_id: item.clientId}, function (status, data) {
+      sending = false;
+      if (item.done) {  // the stream brought it back meanwhile: it is stored
+        pump();
+        return;
+      }
+      if (status === 200 || status === 201) {
+        item.done = true;
+        if (Chat.history && !Chat.history.atLatest()) {
+          window.location.href = '/rooms/' + room + '#m' + data.seq;  // show it where it landed
+          return;
+        }
+        Chat.timeline.add([data]);
+      } else if (status === 0 || status === 429 || status >= 500) {
+        item.attempts += 1;
+        Chat.timeline.status(item.clientId, 'Not sent yet, retrying…');
+        item.timer = setTimeout(pump, Math.min(15000, 1000 * Math.pow(2, item.attempts - 1)));
+        return;
+      } else {
+        // Refused for good (too long, no longer a member, logged out): give the text back.
+        item.done = true;
+        Chat.timeline.drop(item.clientId);
+        if (!input.value) { input.value = item.body; }
+        showError(Chat.errorMessage(status, data));
+      }
+      pump();
+    });
+  }
+
+  // A send whose answer was lost may already be stored: its copy on the stream settles it.
+  Chat.on('message', function (m) {
+    if (m.author.id !== Chat.userId || !m.client_id) { return; }
+    for (var i = 0; i < queue.length; i++) {
+      if (queue[i].clientId === m.client_id && !queue[i].done) {
+        queue[i].done = true;
+        clearTimeout(queue[i].timer);
+      }
+    }
+    pump();
+  });
+
+  function send() {
+    var body = input.value.replace(/^\s+|\s+$/g, '');
+    if (!body) { return; }
+    if (body.length > MAX) {
+      showError('Message must be at most 4,000 characters.');
+      return;
+    }
+    showError('');
+    var item = {clientId: newId(), body: body, attempts: 0};
+    queue.push(item);
+    Chat.timeline.pending(item.clientId, body);
+    input.value = '';
+    if (Chat.scrollToBottom) { Chat.scrollToBottom(); }
+    Chat.emit('sent', item);
+    pump();
+  }
+
+  input.addEventListener('keydown', function (event) {
+    var enter = event.key === 'Enter' || event.keyCode === 13;
+    // Not while an input method is composing (Japanese, Chinese...): Enter picks the word.
+    if (enter && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      send();
+    }
+  });
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    send();
+  });
+}(window.Chat));

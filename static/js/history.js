@@ -1,0 +1,137 @@
+/* Scrolling the room: live messages follow the bottom (or raise a pill when
+ * you have scrolled up), older and newer pages load in place as you scroll,
+ * and a `reset` reloads the recent history. */
+(function (Chat) {
+  'use strict';
+  var chat = Chat.$('chat');
+  var scroller = Chat.$('scroller');
+  var pill = Chat.$('new-messages');
+  var timeline = Chat.timeline;
+  if (!chat || !timeline) { return; }
+  var room = Chat.roomId;
+  var hasOlder = chat.getAttribute('data-has-older') === 'true';
+  var hasNewer = chat.getAttribute('data-has-newer') === 'true';
+  var loading = false;
+  var latestSeen = timeline.lastSeq() || 0;  // the room's newest seq we know of
+  var PAGE = 50;
+
+  function atBottom() { return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40; }
+  function toBottom() { scroller.scrollTop = scroller.scrollHeight; pill.hidden = true; }
+
+  function readShown() {
+    if (!hasNewer && atBottom() && timeline.lastSeq()) { Chat.markRead(room, timeline.lastSeq()); }
+  }
+
+  function links(which) {
+    var found = scroller.querySelectorAll('a.page-link');
+    var out = [];
+    for (var i = 0; i < found.length; i++) {
+      var text = found[i].textContent;
+      if (which === 'older' ? text === 'Older messages' : text !== 'Older messages') { out.push(found[i]); }
+    }
+    return out;
+  }
+
+  function dropLinks(which) {
+    var found = links(which);
+    for (var i = 0; i < found.length; i++) { found[i].parentNode.removeChild(found[i]); }
+  }
+
+  function page(query, done) {
+    loading = true;
+    timeline.list.setAttribute('aria-busy', 'true');
+    Chat.api('GET', '/rooms/' + room + '/messages?limit=' + PAGE + '&' + query, null, function (status, data) {
+      loading = false;
+      timeline.list.removeAttribute('aria-busy');
+      if (status === 200) { done(data); }
+    });
+  }
+
+  function loadOlder() {
+    if (loading || !hasOlder) { return; }
+    page('before=' + timeline.firstSeq(), function (data) {
+      // Pin the text the reader sees: the first message may join the run above
+      // it and lose its name line, so heights alone would be off by that line.
+      var anchor = timeline.list.querySelector('li[data-seq] .body');
+      var top = anchor.getBoundingClientRect().top;
+      timeline.add(data.messages);
+      scroller.scrollTop += anchor.getBoundingClientRect().top - top;
+      hasOlder = data.has_more;
+      if (!hasOlder) { dropLinks('older'); }
+    });
+  }
+
+  function loadNewer() {
+    if (loading || !hasNewer) { return; }
+    page('after=' + timeline.lastSeq(), function (data) {
+      timeline.add(data.messages);
+      hasNewer = data.has_more || (timeline.lastSeq() || 0) < latestSeen;
+      if (!hasNewer) { dropLinks('newer'); readShown(); }
+    });
+  }
+
+  function reloadRecent() {
+    page('before=2147483647', function (data) {
+      var items = timeline.list.querySelectorAll('li[data-seq]');
+      for (var i = 0; i < items.length; i++) { items[i].parentNode.removeChild(items[i]); }
+      timeline.add(data.messages);
+      hasOlder = data.has_more;
+      hasNewer = false;
+      dropLinks('newer');
+      toBottom();
+      readShown();
+    });
+  }
+
+  Chat.on('message', function (m) {
+    if (m.room_id !== room) { return; }
+    latestSeen = Math.max(latestSeen, m.seq);
+    if (hasNewer) { pill.hidden = false; return; }  // a gap lies between: scrolling down fills it
+    var follow = atBottom();
+    if (!timeline.add([m])) { return; }
+    if (follow) { toBottom(); readShown(); } else { pill.hidden = false; }
+  });
+
+  Chat.on('reset', function (data) {
+    for (var i = 0; i < data.room_ids.length; i++) {
+      if (data.room_ids[i] === room && data.reason !== 'not_a_member') { reloadRecent(); }
+    }
+  });
+
+  scroller.addEventListener('scroll', function () {
+    if (scroller.scrollTop < 300) { loadOlder(); }
+    if (atBottom()) {
+      if (hasNewer) { loadNewer(); } else { pill.hidden = true; readShown(); }
+    }
+  });
+
+  // Without JavaScript these links page through history; here they load in place.
+  function intercept(which, load) {
+    var found = links(which);
+    for (var i = 0; i < found.length; i++) {
+      if (found[i].textContent === 'Latest') { continue; }
+      found[i].addEventListener('click', function (event) { event.preventDefault(); load(); });
+    }
+  }
+  intercept('older', loadOlder);
+  intercept('newer', loadNewer);
+
+  pill.addEventListener('click', function () {
+    if (hasNewer) { window.location.href = '/rooms/' + room; return; }
+    toBottom();
+    readShown();
+  });
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden) { readShown(); }
+  });
+
+  Chat.scrollToBottom = toBottom;
+  Chat.history = {atLatest: function () { return !hasNewer; }};
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (target) {
+    target.scrollIntoView({block: 'center'});
+  } else {
+    toBottom();
+  }
+}(window.Chat));

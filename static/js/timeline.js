@@ -1,0 +1,186 @@
+/* The message list: renders messages, keeps them in seq order with nothing
+ * doubled, groups runs by one author, and keeps day separators in local time. */
+(function (Chat) {
+  'use strict';
+  var list = Chat.$('messages');
+  if (!list) { return; }
+  var GROUP_GAP = 5 * 60 * 1000;
+
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+  function seqOf(li) { return Number(li.getAttribute('data-seq')); }
+  function isMessage(node) { return node.nodeType === 1 && /(^| )message( |$)/.test(node.className); }
+  function isDay(node) { return node && node.nodeType === 1 && /(^| )day( |$)/.test(node.className); }
+  function timeOf(li) { return new Date(li.getElementsByTagName('time')[0].getAttribute('datetime')); }
+  function dayKey(d) { return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()); }
+  function toggle(el, name, on) {
+    var has = (' ' + el.className + ' ').indexOf(' ' + name + ' ') >= 0;
+    if (on && !has) { el.className += ' ' + name; }
+    if (!on && has) { el.className = (' ' + el.className + ' ').replace(' ' + name + ' ', ' ').replace(/^ | $/g, ''); }
+  }
+
+  function dayLabel(d) {
+    var today = new Date();
+    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+    if (dayKey(d) === dayKey(today)) { return 'Today'; }
+    if (dayKey(d) === dayKey(yesterday)) { return 'Yesterday'; }
+    try {
+      return d.toLocaleDateString(undefined, {weekday: 'long', year: 'numeric', month: 'long', day: 'numeric'});
+    } catch (ignored) {
+      return d.toDateString();
+    }
+  }
+
+  function localize(li) {
+    var time = li.getElementsByTagName('time')[0];
+    var d = timeOf(li);
+    time.textContent = two(d.getHours()) + ':' + two(d.getMinutes());
+    time.parentNode.setAttribute('title', d.toLocaleString());
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.appendChild(document.createTextNode(text)); }
+    return node;
+  }
+
+  function render(m, pending) {
+    var li = el('li', 'message');
+    var meta = el('div', 'meta');
+    var time = el('time');
+    time.setAttribute('datetime', m.created_at);
+    meta.appendChild(el('span', 'author', m.author.username));
+    if (pending) {
+      meta.appendChild(time);
+      meta.appendChild(el('span', 'status', 'Sending…'));
+    } else {
+      var permalink = el('a', 'time');
+      permalink.setAttribute('href', m.url);
+      permalink.appendChild(time);
+      meta.appendChild(permalink);
+      li.id = 'm' + m.seq;
+      li.setAttribute('data-seq', m.seq);
+    }
+    li.setAttribute('data-author-id', m.author.id);
+    toggle(li, 'mine', m.author.id === Chat.userId);
+    toggle(li, 'mentions-me', Chat.mentions(m.body, Chat.username));
+    var body = el('div', 'body');
+    body.appendChild(Chat.format(m.body, Chat.username));
+    li.appendChild(meta);
+    li.appendChild(body);
+    localize(li);
+    return li;
+  }
+
+  // After the last message whose seq is lower; pending messages stay last.
+  function place(li) {
+    var seq = seqOf(li);
+    var node = list.lastChild;
+    while (node && !(isMessage(node) && node.getAttribute('data-seq') && seqOf(node) < seq)) {
+      node = node.previousSibling;
+    }
+    list.insertBefore(li, node ? node.nextSibling : list.firstChild);
+  }
+
+  /* Mark runs and day changes, touching only what is wrong (the list is an
+   * aria-live region: rewriting it would read it all out again). */
+  function regroup() {
+    var previous = null;
+    var node = list.firstChild;
+    while (node) {
+      var next = node.nextSibling;
+      if (isDay(node)) {
+        var following = node.nextSibling;
+        while (following && following.nodeType !== 1) { following = following.nextSibling; }
+        if (!following || isDay(following)) { list.removeChild(node); }
+      } else if (isMessage(node)) {
+        var d = timeOf(node);
+        var key = dayKey(d);
+        var author = node.getAttribute('data-author-id');
+        var before = node.previousSibling;
+        while (before && before.nodeType !== 1) { before = before.previousSibling; }
+        var newDay = !previous || previous.key !== key;
+        if (newDay && !(isDay(before) && before.getAttribute('data-day') === key)) {
+          if (isDay(before)) { list.removeChild(before); }
+          var day = el('li', 'day');
+          day.setAttribute('data-day', key);
+          day.appendChild(el('span', null, dayLabel(d)));
+          list.insertBefore(day, node);
+        } else if (!newDay && isDay(before)) {
+          list.removeChild(before);
+        } else if (newDay && before.textContent !== dayLabel(d)) {
+          before.firstChild.textContent = dayLabel(d);  // the server wrote it in UTC
+        }
+        toggle(node, 'grouped', !newDay && previous.author === author && d - previous.time < GROUP_GAP);
+        previous = {key: key, author: author, time: d};
+      }
+      node = next;
+    }
+    var empty = Chat.$('empty');
+    if (empty) { empty.hidden = !!list.getElementsByTagName('li').length; }
+  }
+
+  function pendingLi(clientId) {
+    var items = list.getElementsByTagName('li');
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute('data-client-id') === clientId) { return items[i]; }
+    }
+    return null;
+  }
+
+  Chat.timeline = {
+    list: list,
+    has: function (seq) { return !!Chat.$('m' + seq); },
+
+    /* Add messages (from the stream or a history page); returns how many were new. */
+    add: function (messages) {
+      var added = 0;
+      for (var i = 0; i < messages.length; i++) {
+        var m = messages[i];
+        if (Chat.$('m' + m.seq)) { continue; }
+        var mine = m.client_id && m.author.id === Chat.userId ? pendingLi(m.client_id) : null;
+        if (mine) { list.removeChild(mine); }
+        place(render(m));
+        added += 1;
+      }
+      if (added) { regroup(); }
+      return added;
+    },
+
+    pending: function (clientId, body) {
+      var li = render({author: {id: Chat.userId, username: Chat.username}, body: body,
+                       created_at: new Date().toISOString()}, true);
+      li.className += ' pending';
+      li.setAttribute('data-client-id', clientId);
+      list.appendChild(li);
+      regroup();
+      return li;
+    },
+
+    status: function (clientId, text) {
+      var li = pendingLi(clientId);
+      if (li) { li.getElementsByTagName('span')[1].textContent = text; }
+    },
+
+    drop: function (clientId) {
+      var li = pendingLi(clientId);
+      if (li) { list.removeChild(li); regroup(); }
+    },
+
+    firstSeq: function () {
+      var first = list.querySelector('li[data-seq]');
+      return first ? seqOf(first) : null;
+    },
+
+    lastSeq: function () {
+      var all = list.querySelectorAll('li[data-seq]');
+      return all.length ? seqOf(all[all.length - 1]) : null;
+    }
+  };
+
+  var items = list.getElementsByTagName('li');
+  for (var i = 0; i < items.length; i++) {
+    if (isMessage(items[i])) { localize(items[i]); }
+  }
+  regroup();
+}(window.Chat));

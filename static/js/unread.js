@@ -1,0 +1,105 @@
+/* Unread counts: live badges for every room, the total in the title, and read
+ * markers sent for what this tab has shown (every tab hears the new count). */
+(function (Chat) {
+  'use strict';
+  var title = document.title;
+  var sent = {};  // room -> highest seq this tab has marked read
+  var timers = {};
+
+  function entries() { return document.querySelectorAll('[data-room-id][data-last-seq]'); }
+
+  function entry(room) {
+    var all = entries();
+    for (var i = 0; i < all.length; i++) {
+      if (Number(all[i].getAttribute('data-room-id')) === room) { return all[i]; }
+    }
+    return null;
+  }
+
+  function number(el, name) { return Number(el.getAttribute(name)) || 0; }
+
+  function raise(el, name, value) {
+    if (value > number(el, name)) { el.setAttribute(name, value); }
+  }
+
+  function render() {
+    var all = entries();
+    var total = 0;
+    for (var i = 0; i < all.length; i++) {
+      var room = Number(all[i].getAttribute('data-room-id'));
+      // The room on screen shows its news in place, not as a count.
+      var count = room === Chat.roomId ? 0 : Math.max(number(all[i], 'data-last-seq') - number(all[i], 'data-last-read'), 0);
+      var badge = all[i].querySelector('.unread');
+      badge.firstChild.nodeValue = String(count);
+      badge.hidden = !count;
+      total += count;
+    }
+    document.title = (total ? '(' + total + ') ' : '') + title;
+  }
+
+  /* Tell the server this tab has shown `room` up to `seq` (batched, forward only). */
+  Chat.markRead = function (room, seq) {
+    if (seq <= (sent[room] || 0) || document.hidden) { return; }
+    sent[room] = seq;
+    clearTimeout(timers[room]);
+    timers[room] = setTimeout(function () {
+      Chat.api('POST', '/rooms/' + room + '/read', {seq: sent[room]}, null);
+    }, 300);
+  };
+
+  Chat.on('message', function (m) {
+    var el = entry(m.room_id);
+    if (!el) { return; }
+    raise(el, 'data-last-seq', m.seq);
+    if (m.author.id === Chat.userId) { raise(el, 'data-last-read', m.seq); }  // never unread
+    render();
+  });
+
+  Chat.on('read', function (data) {
+    var el = entry(data.room_id);
+    if (el) { raise(el, 'data-last-read', data.last_read_seq); render(); }
+  });
+
+  function addRoom(room) {
+    var nav = Chat.$('room-nav');
+    if (!nav || entry(room.id)) { return; }  // the directory is a snapshot: counts only
+    var li = document.createElement('li');
+    li.setAttribute('data-room-id', room.id);
+    li.setAttribute('data-last-seq', room.last_seq);
+    li.setAttribute('data-last-read', room.last_read_seq);
+    var a = document.createElement('a');
+    a.setAttribute('href', '/rooms/' + room.id);
+    var label = document.createElement('span');
+    label.className = 'room-label';
+    label.appendChild(document.createTextNode((room.private ? '🔒 ' : '# ') + room.name));
+    var badge = document.createElement('span');
+    var hint = document.createElement('span');
+    badge.className = 'unread';
+    hint.className = 'visually-hidden';
+    hint.appendChild(document.createTextNode(' unread'));
+    badge.appendChild(document.createTextNode('0'));
+    badge.appendChild(hint);
+    li.setAttribute('data-name', room.name);
+    a.appendChild(label);
+    a.appendChild(badge);
+    li.appendChild(a);
+    var after = null;  // kept in name order, as the server lists them
+    for (var node = nav.firstChild; node && !after; node = node.nextSibling) {
+      if (node.nodeType === 1 && node.getAttribute('data-name') > room.name) { after = node; }
+    }
+    nav.insertBefore(li, after);
+    render();
+  }
+
+  Chat.on('join', function (data) {
+    if (data.room) { addRoom(data.room); }
+  });
+
+  Chat.on('leave', function (data) {
+    if (data.room_id === Chat.roomId) { window.location.href = '/rooms'; return; }
+    var el = entry(data.room_id);
+    if (el && Chat.$('room-nav')) { el.parentNode.removeChild(el); render(); }
+  });
+
+  render();
+}(window.Chat));
