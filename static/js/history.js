@@ -34,7 +34,10 @@
 
   function dropLinks(which) {
     var found = links(which);
-    for (var i = 0; i < found.length; i++) { found[i].parentNode.removeChild(found[i]); }
+    for (var i = 0; i < found.length; i++) {
+      if (document.activeElement === found[i]) { scroller.focus(); }  // keep a keyboard user's place
+      found[i].parentNode.removeChild(found[i]);
+    }
   }
 
   function page(query, done) {

@@ -56,6 +56,8 @@
     } else {
       var permalink = el('a', 'time');
       permalink.setAttribute('href', m.url);
+      permalink.setAttribute('title', 'Permalink');
+      permalink.setAttribute('tabindex', '-1');
       permalink.appendChild(time);
       meta.appendChild(permalink);
       li.id = 'm' + m.seq;
