@@ -1,17 +1,19 @@
 """A message body as HTML: escaped text, http(s) links, and the reader's @mentions.
 
-static/js/format.js does the same in the browser for live messages; the
-browser tests check that both give the same DOM for the same body.
+static/js/format.js does the same in the browser for live messages, step for
+step: the character classes are spelt out (regex engines disagree on \\s and
+on case folding), and mentions are found by the same scan. The browser tests
+check both give the same DOM for the same bodies.
 """
 import re
 
 from markupsafe import Markup, escape
 
-URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+URL = re.compile("[Hh][Tt][Tt][Pp][Ss]?://[^\\s\ufeff<>\"]+")
 # Punctuation that usually ends a sentence rather than a URL.
 TRAILING = ".,;:!?'\""
-# Characters a username may continue with (letters beyond ASCII included).
-NAME_CHAR = "0-9A-Za-z_\u00c0-\uffff-"
+# Characters a username may continue with: letters beyond ASCII, not emoji.
+NAME_CHAR = re.compile("[0-9A-Za-z_\u00c0-\ud7ff\ue000-\uffff-]")
 LINK = Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>')
 MENTION = Markup('<mark class="mention">{0}</mark>')
 
@@ -23,37 +25,56 @@ def link_end(url):
     return url
 
 
-def mention_pattern(username):
-    """@username as a whole word, any case: not "@alice2", "bob@alice" or "@alice.b"."""
-    return re.compile(rf"(?<![{NAME_CHAR}@.])@{re.escape(username)}(?![{NAME_CHAR}]|\.[{NAME_CHAR}])", re.I)
-
-
-def mentions(body, username):
-    """Whether `body` mentions `username` (outside of links)."""
-    return bool(username) and any(mention_pattern(username).search(text)
-                                  for text in URL.split(body))
-
-
-def rich(body, username=None):
-    """`body` as safe HTML with links and the reader's mentions marked."""
-    parts, at = [], 0
+def segments(body):
+    """`body` as (text, link) pieces in order; one of the two is None."""
+    at = 0
     for match in URL.finditer(body):
         url = link_end(match.group())
         if url.endswith("//"):  # nothing left after the scheme
             continue
-        parts.append(marked(body[at:match.start()], username))
-        parts.append(LINK.format(url))
+        yield body[at:match.start()], None
+        yield None, url
         at = match.start() + len(url)
-    parts.append(marked(body[at:], username))
-    return Markup("").join(parts)
+    yield body[at:], None
 
 
-def marked(text, username):
-    if not username:
-        return escape(text)
-    parts, at = [], 0
-    for match in mention_pattern(username).finditer(text):
-        parts.extend([escape(text[at:match.start()]), MENTION.format(match.group())])
-        at = match.end()
-    parts.append(escape(text[at:]))
+def is_mention(text, at, name):
+    """Whether the "@" at `at` starts @name as a whole word, in any case."""
+    if not name or text[at + 1:at + 1 + len(name)].lower() != name.lower():
+        return False
+    before = text[at - 1] if at > 0 else ""
+    if before and (NAME_CHAR.match(before) or before in "@."):
+        return False
+    after, following = text[at + 1 + len(name):at + 2 + len(name)], text[at + 2 + len(name):at + 3 + len(name)]
+    return not (after and NAME_CHAR.match(after)) and not (after == "." and following and NAME_CHAR.match(following))
+
+
+def mention_spans(text, name):
+    """(start, end) of each mention of `name` in plain `text`."""
+    spans, start, at = [], 0, text.find("@")
+    while at >= 0:
+        if is_mention(text, at, name):
+            start = at + len(name) + 1
+            spans.append((at, start))
+        at = text.find("@", max(at + 1, start))
+    return spans
+
+
+def mentions(body, username):
+    """Whether `body` mentions `username` (outside of links)."""
+    return bool(username) and any(text and mention_spans(text, username) for text, _ in segments(body))
+
+
+def rich(body, username=None):
+    """`body` as safe HTML with links and the reader's mentions marked."""
+    parts = []
+    for text, url in segments(body):
+        if url is not None:
+            parts.append(LINK.format(url))
+            continue
+        at = 0
+        for start, end in mention_spans(text, username) if username else ():
+            parts.extend([escape(text[at:start]), MENTION.format(text[start:end])])
+            at = end
+        parts.append(escape(text[at:]))
     return Markup("").join(parts)

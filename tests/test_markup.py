@@ -41,6 +41,10 @@ CASES = [
     ("@alice: https://example.com", "alice", f"{mark('@alice')}: {link('https://example.com')}"),
     ("line one\n@alice line two", "alice", f"line one\n{mark('@alice')} line two"),
     ("hi @alice", None, "hi @alice"),
+    ("hi @alice\U0001f389 and \U0001f389@alice", "alice", f"hi {mark('@alice')}\U0001f389 and \U0001f389{mark('@alice')}"),
+    ("https://example.com\ufeffabc", "alice", link("https://example.com") + "\ufeffabc"),
+    ("@\u017fam httpſ://x.example", "sam", "@\u017fam httpſ://x.example"),
+    ("@alicehttp://. and @alice", "alice", f"@alicehttp://. and {mark('@alice')}"),
 ]
 
 
@@ -54,6 +58,8 @@ def test_a_body_renders_as_escaped_html_with_links_and_the_readers_mentions(body
     ("hi @Alice.", "alice", True),
     ("hi @alice2", "alice", False),
     ("https://example.com/@alice", "alice", False),
+    ("@alicehttp://.", "alice", False),
+    ("\U0001f389@alice", "alice", True),
     ("hi @alice", None, False),
 ])
 def test_a_message_mentions_the_reader_only_by_their_whole_name(body, reader, expected):

@@ -4,9 +4,11 @@
  * text nodes and attribute values set through the DOM, never HTML. */
 (function (Chat) {
   'use strict';
-  var URL = /https?:\/\/[^\s<>"]+/gi;
+  // Spelt out as in markup.py: no `i` flag (engines fold case differently), and
+  // emoji halves (surrogates) are not letters.
+  var URL = /[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s<>"]+/g;
   var TRAILING = '.,;:!?\'"';
-  var NAME_CHAR = /[0-9A-Za-z_\u00c0-\uffff-]/;
+  var NAME_CHAR = /[0-9A-Za-z_\u00c0-\ud7ff\ue000-\uffff-]/;
 
   function count(text, ch) { return text.split(ch).length - 1; }
 
