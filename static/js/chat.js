@@ -17,6 +17,11 @@
 
     $: function (id) { return document.getElementById(id); },
 
+    /* Show or hide through the attribute: IE10 has no `hidden` property. */
+    show: function (el, visible) {
+      if (visible) { el.removeAttribute('hidden'); } else { el.setAttribute('hidden', ''); }
+    },
+
     on: function (type, fn) {
       (listeners[type] = listeners[type] || []).push(fn);
     },

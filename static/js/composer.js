@@ -41,7 +41,7 @@
       li.appendChild(document.createTextNode(text));
       list.appendChild(li);
     }
-    list.hidden = !text;
+    Chat.show(list, !!text);
   }
 
   function pump() {
@@ -57,10 +57,6 @@
       }
       if (status === 200 || status === 201) {
         item.done = true;
-        if (Chat.history && !Chat.history.atLatest()) {
-          window.location.href = '/rooms/' + room + '#m' + data.seq;  // show it where it landed
-          return;
-        }
         Chat.timeline.add([data]);
       } else if (status === 0 || status === 429 || status >= 500) {
         item.attempts += 1;
@@ -98,6 +94,8 @@
       return;
     }
     showError('');
+    // Sending from an older page of history: show the present, where it will land.
+    if (Chat.history && !Chat.history.atLatest()) { Chat.history.toLatest(); }
     var item = {clientId: newId(), body: body, attempts: 0};
     queue.push(item);
     Chat.timeline.pending(item.clientId, body);

@@ -16,7 +16,7 @@
   var PAGE = 50;
 
   function atBottom() { return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40; }
-  function toBottom() { scroller.scrollTop = scroller.scrollHeight; pill.hidden = true; }
+  function toBottom() { scroller.scrollTop = scroller.scrollHeight; Chat.show(pill, false); }
 
   function readShown() {
     if (!hasNewer && atBottom() && timeline.lastSeq()) { Chat.markRead(room, timeline.lastSeq()); }
@@ -40,10 +40,15 @@
     }
   }
 
+  // A reload starts a new era: answers to page requests from before it are dropped.
+  var era = 0;
+
   function page(query, done) {
+    var asked = era;
     loading = true;
     timeline.list.setAttribute('aria-busy', 'true');
     Chat.api('GET', '/rooms/' + room + '/messages?limit=' + PAGE + '&' + query, null, function (status, data) {
+      if (asked !== era) { return; }
       loading = false;
       timeline.list.removeAttribute('aria-busy');
       if (status === 200) { done(data); }
@@ -73,14 +78,17 @@
     });
   }
 
+  /* Show the room's latest page. What is shown goes at once, and the answer is
+   * merged: messages the stream adds meanwhile stay, doubles are skipped. */
   function reloadRecent() {
+    era += 1;
+    var items = timeline.list.querySelectorAll('li[data-seq]');
+    for (var i = 0; i < items.length; i++) { items[i].parentNode.removeChild(items[i]); }
+    hasNewer = false;
+    dropLinks('newer');
     page('before=2147483647', function (data) {
-      var items = timeline.list.querySelectorAll('li[data-seq]');
-      for (var i = 0; i < items.length; i++) { items[i].parentNode.removeChild(items[i]); }
       timeline.add(data.messages);
       hasOlder = data.has_more;
-      hasNewer = false;
-      dropLinks('newer');
       toBottom();
       readShown();
     });
@@ -89,10 +97,10 @@
   Chat.on('message', function (m) {
     if (m.room_id !== room) { return; }
     latestSeen = Math.max(latestSeen, m.seq);
-    if (hasNewer) { pill.hidden = false; return; }  // a gap lies between: scrolling down fills it
+    if (hasNewer) { Chat.show(pill, true); return; }  // a gap lies between: scrolling down fills it
     var follow = atBottom();
     if (!timeline.add([m])) { return; }
-    if (follow) { toBottom(); readShown(); } else { pill.hidden = false; }
+    if (follow) { toBottom(); readShown(); } else { Chat.show(pill, true); }
   });
 
   Chat.on('reset', function (data) {
@@ -104,7 +112,7 @@
   scroller.addEventListener('scroll', function () {
     if (scroller.scrollTop < 300) { loadOlder(); }
     if (atBottom()) {
-      if (hasNewer) { loadNewer(); } else { pill.hidden = true; readShown(); }
+      if (hasNewer) { loadNewer(); } else { Chat.show(pill, false); readShown(); }
     }
   });
 
@@ -130,10 +138,13 @@
   });
 
   Chat.scrollToBottom = toBottom;
-  Chat.history = {atLatest: function () { return !hasNewer; }};
+  Chat.history = {
+    atLatest: function () { return !hasNewer; },
+    toLatest: reloadRecent
+  };
   var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
   if (target) {
-    target.scrollIntoView({block: 'center'});
+    try { target.scrollIntoView({block: 'center'}); } catch (old) { target.scrollIntoView(true); }
   } else {
     toBottom();
   }

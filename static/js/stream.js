@@ -16,7 +16,7 @@
 
   function show(text) {
     banner.textContent = text;
-    banner.hidden = !text;
+    Chat.show(banner, !!text);
   }
 
   function listen(type) {

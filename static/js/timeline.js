@@ -119,7 +119,7 @@
       node = next;
     }
     var empty = Chat.$('empty');
-    if (empty) { empty.hidden = !!list.getElementsByTagName('li').length; }
+    if (empty) { Chat.show(empty, !list.getElementsByTagName('li').length); }
   }
 
   function pendingLi(clientId) {

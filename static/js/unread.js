@@ -26,13 +26,13 @@
     var all = entries();
     var total = 0;
     for (var i = 0; i < all.length; i++) {
-      var room = Number(all[i].getAttribute('data-room-id'));
-      // The room on screen shows its news in place, not as a count.
-      var count = room === Chat.roomId ? 0 : Math.max(number(all[i], 'data-last-seq') - number(all[i], 'data-last-read'), 0);
+      var count = Math.max(number(all[i], 'data-last-seq') - number(all[i], 'data-last-read'), 0);
+      // The room on screen shows its news in place; the title counts it only while the tab is hidden.
+      var onScreen = Number(all[i].getAttribute('data-room-id')) === Chat.roomId;
       var badge = all[i].querySelector('.unread');
       badge.firstChild.nodeValue = String(count);
-      badge.hidden = !count;
-      total += count;
+      Chat.show(badge, !!count && !onScreen);
+      total += onScreen && !document.hidden ? 0 : count;
     }
     document.title = (total ? '(' + total + ') ' : '') + title;
   }
@@ -95,11 +95,35 @@
     if (data.room) { addRoom(data.room); }
   });
 
+  // When this page left the room itself, its form is already taking it away.
+  var unloading = false;
+  window.addEventListener('beforeunload', function () { unloading = true; });
+
   Chat.on('leave', function (data) {
-    if (data.room_id === Chat.roomId) { window.location.href = '/rooms'; return; }
+    if (data.room_id === Chat.roomId) {
+      if (!unloading) { window.location.href = '/rooms'; }  // left in another tab
+      return;
+    }
     var el = entry(data.room_id);
     if (el && Chat.$('room-nav')) { el.parentNode.removeChild(el); render(); }
   });
 
+  // Reads in other tabs are not replayed after a drop: ask for the counts afresh.
+  Chat.on('open', function (state) {
+    if (!state.reconnected) { return; }
+    Chat.api('GET', '/rooms', null, function (status, data) {
+      if (status !== 200) { return; }
+      for (var i = 0; i < data.rooms.length; i++) {
+        var el = data.rooms[i].member && entry(data.rooms[i].id);
+        if (el) {
+          raise(el, 'data-last-seq', data.rooms[i].last_seq);
+          raise(el, 'data-last-read', data.rooms[i].last_read_seq);
+        }
+      }
+      render();
+    });
+  });
+
+  document.addEventListener('visibilitychange', render);
   render();
 }(window.Chat));

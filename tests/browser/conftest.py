@@ -17,8 +17,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
 PASSWORD = "browser-test-password"
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
-# What the tests run with: quick presence, and no limits in the way of many sign-ups.
-SETTINGS = {"PRESENCE_GRACE": "1", "LOGIN_LIMIT_PER_IP": "1000 per minute", "SIGNUP_LIMIT_PER_IP": "1000 per minute"}
+# What the tests run with: quick presence (a closed tab is noticed at the next
+# heartbeat, then kept online for the grace), and no limits in the way of sign-ups.
+SETTINGS = {"STREAM_HEARTBEAT": "2", "PRESENCE_GRACE": "1",
+            "LOGIN_LIMIT_PER_IP": "1000 per minute", "SIGNUP_LIMIT_PER_IP": "1000 per minute"}
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,14 @@ def create_room(person, name, private=False):
     return int(page.url.rsplit("/", 1)[1])
 
 
+def together(owner, *others, name="general"):
+    """A public room made by `owner` and joined by `others`, all live in it; returns its id."""
+    room = create_room(owner, name)
+    for other in others:
+        join(other, room)
+    return room
+
+
 def join(person, room_id):
     """Join a public room from its page, and wait until its stream is live."""
     page = person.go(f"/rooms/{room_id}")

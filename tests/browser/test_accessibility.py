@@ -4,7 +4,10 @@ import os
 import pytest
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import create_room, join, messages, seeded, send, wait_for_bodies, wait_live
+from tests.browser.steps import (
+    create_room, messages, seeded, send,
+    together, wait_for_bodies, wait_live,
+)
 from tests.conftest import unavailable
 from tests.test_js import ROOT
 
@@ -23,8 +26,7 @@ def axe_source():
 
 def test_every_page_passes_wcag_aa_checks_at_desktop_and_phone_widths(embedded, people, axe_source):
     alice, bob = people(embedded, "alice", "bob", init_script=axe_source)
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     send(bob, f"hello @{alice.name}, see https://example.com")
     send(alice, "hi!")
     wait_for_bodies(alice, [f"hello @{alice.name}, see https://example.com", "hi!"])

@@ -1,12 +1,14 @@
 """Chatting in real Chromium: two people, two browser contexts, live both ways."""
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.steps import create_room, join, messages, open_room, send, wait_for_bodies, wait_live
+from tests.browser.steps import (
+    create_room, join, messages, open_room, send,
+    together, wait_for_bodies, wait_live,
+)
 
 
 def test_two_people_sign_up_and_chat_live_both_ways(any_site, people):
     alice, bob = people(any_site, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     send(alice, "hello bob")
     wait_for_bodies(bob, ["hello bob"])
     send(bob, "hi alice\nhow are you?")
@@ -31,8 +33,7 @@ def test_shift_enter_starts_a_new_line_and_enter_sends(embedded, people):
 
 def test_bob_is_typing_appears_and_clears_when_his_message_arrives(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     bob.page.type("#body", "just a sec")
     alice.page.wait_for_function(f"() => document.getElementById('typing').textContent === '{bob.name} is typing…'")
     bob.page.press("#body", "Enter")
@@ -43,12 +44,11 @@ def test_bob_is_typing_appears_and_clears_when_his_message_arrives(embedded, peo
 
 def test_the_members_panel_shows_who_is_online_and_who_left(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     bobs_entry = f"#members li:has(.name:text-is('{bob.name}'))"
     alice.page.wait_for_selector(f"{bobs_entry}.online")
     assert alice.page.text_content(f"{bobs_entry} .status") == "online"
-    bob.page.close()  # his only tab: after the grace period he is offline
+    bob.page.close()  # his only tab: once the server notices (next heartbeat) and the grace is over
     alice.page.wait_for_selector(f"{bobs_entry}:not(.online)")
     assert alice.page.text_content(f"{bobs_entry} .status") == "offline"
 
@@ -77,8 +77,7 @@ def test_a_new_message_in_another_room_raises_its_unread_badge_until_it_is_read(
 
 def test_screenshots_of_the_room_at_desktop_and_phone_widths(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "design review")
-    join(bob, room)
+    room = together(alice, bob, name="design review")
     for who, text in [(alice, "Morning! The new layout is up."), (alice, "Thoughts, @" + bob.name + "?"),
                       (bob, "Looks great. Spec: https://example.com/spec (page 2)."), (bob, "One nit on the sidebar.")]:
         send(who, text)

@@ -3,7 +3,7 @@ them, and user text that is only ever text."""
 import pytest
 
 from chat.markup import rich
-from tests.browser.steps import create_room, join, open_room, send, wait_for_bodies
+from tests.browser.steps import create_room, open_room, send, together, wait_for_bodies
 from tests.test_markup import CASES
 
 SAME_DOM = """([body, reader, serverHtml]) => {
@@ -35,8 +35,7 @@ def test_an_xss_attempt_is_shown_as_text_and_nothing_runs(embedded, people, when
     alice, bob = people(embedded, "alice", "bob")
     dialogs = []
     alice.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    room = create_room(alice, "general")
-    join(bob, room)
+    room = together(alice, bob)
     for attack in ATTACKS:
         send(bob, attack)
     wait_for_bodies(alice, ATTACKS)

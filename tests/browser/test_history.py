@@ -3,7 +3,10 @@ import os
 import signal
 import time
 
-from tests.browser.steps import create_room, join, messages, open_room, seeded, send, wait_for_bodies, wait_live
+from tests.browser.steps import (
+    create_room, messages, open_room, seeded, send,
+    together, wait_for_bodies, wait_live,
+)
 from tests.live import wait_until_healthy
 
 # Scroll to the top, note where message ANCHOR sits on screen, and let the page react.
@@ -70,8 +73,7 @@ def test_a_permalink_opens_the_room_at_the_message_highlighted_and_scrolls_on_to
 
 def test_a_reload_shows_the_same_history(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     for n in range(6):
         send(alice if n % 2 else bob, f"line {n}")
         wait_for_bodies(alice, [f"line {i}" for i in range(n + 1)])
@@ -84,8 +86,7 @@ def test_a_reload_shows_the_same_history(embedded, people):
 
 def test_after_a_dropped_connection_the_page_catches_up_with_nothing_lost_or_doubled(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    room = together(alice, bob)
     send(bob, "before the drop")
     wait_for_bodies(alice, ["before the drop"])
     # Chrome logs the cut stream and the blocked reconnects; nothing else may show.
@@ -109,8 +110,7 @@ def test_after_a_dropped_connection_the_page_catches_up_with_nothing_lost_or_dou
 
 def test_after_a_reset_the_page_reloads_the_rooms_recent_history(embedded, people):
     alice, bob = people(embedded, "alice", "bob")
-    room = create_room(alice, "general")
-    join(bob, room)
+    room = together(alice, bob)
     send(bob, "seen")
     wait_for_bodies(alice, ["seen"])
     for who in (alice, bob):
@@ -136,3 +136,17 @@ def test_after_a_reset_the_page_reloads_the_rooms_recent_history(embedded, peopl
     wait_for_bodies(alice, ["seen", "while away 1", "while away 2"], timeout=40_000)
     send(bob, "live again")
     wait_for_bodies(alice, ["seen", "while away 1", "while away 2", "live again"])
+
+
+def test_sending_from_an_old_page_of_history_shows_the_latest_with_the_message(embedded, people):
+    alice = people(embedded, "alice")
+    room = create_room(alice, "archive")
+    seeded(alice, room, 120)
+    alice.go(f"/rooms/{room}/messages/10")
+    wait_live(alice)
+    send(alice, "back to the present")
+    send(alice, "and one more")
+    latest = [f"message {n}" for n in range(71, 121)] + ["back to the present", "and one more"]
+    wait_for_bodies(alice, latest)
+    assert [m["seq"] for m in messages(alice)] == list(range(71, 123))
+    assert alice.page.url.endswith(f"/rooms/{room}?around=10#m10")  # in place: nothing queued was lost

@@ -3,7 +3,7 @@ by XHR streaming where the browser can read a response as it arrives, and by
 long-polling where it cannot."""
 import pytest
 
-from tests.browser.steps import create_room, join, messages, send, wait_for_bodies
+from tests.browser.steps import messages, send, together, wait_for_bodies
 
 NO_EVENTSOURCE = "delete window.EventSource; if (window.EventSource) { window.EventSource = undefined; }"
 # A browser whose XHR reports no progress while loading (as old ones did): it must long-poll.
@@ -20,8 +20,7 @@ def test_without_eventsource_the_polyfill_carries_live_chat_both_ways(embedded, 
     streams = []
     for person in (alice, bob):
         person.page.on("request", lambda request: "/api/v1/stream" in request.url and streams.append(request.url))
-    room = create_room(alice, "general")
-    join(bob, room)
+    together(alice, bob)
     assert alice.page.evaluate("() => typeof window.EventSource") == "undefined"
     assert alice.page.evaluate("() => 'onprogress' in new XMLHttpRequest()") is not polls
     send(alice, "hello over XHR")
