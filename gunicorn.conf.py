@@ -3,6 +3,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gevent"
@@ -39,6 +40,7 @@ def post_worker_init(worker):
 
     def handle_exit(sig, frame):
         stop(sig, frame)
-        worker.wsgi.extensions["realtime"].drain()
+        # Not in the handler itself, which must not wait on the hub's lock.
+        threading.Thread(target=worker.wsgi.extensions["realtime"].drain, daemon=True).start()
 
     signal.signal(signal.SIGTERM, handle_exit)

@@ -68,19 +68,20 @@ def render_room(room, membership, form=None, invite=None, status=200):
         return render_template("rooms/show.html", room=room, membership=None), status
     # The stream's starting point is read before the history, so nothing posted
     # in between can fall through the gap (what both show is shown once).
-    cursor = realtime.cursor_of(Membership.positions_of(current_user.id))
-    window = history_window(room)
+    positions = Membership.positions_of(current_user.id)
+    window = history_window(room, latest=positions[room.id])
     if window["messages"]:
         membership.mark_read(window["messages"][-1].seq)
     return render_template(
-        "rooms/show.html", room=room, membership=membership, cursor=cursor, **window,
+        "rooms/show.html", room=room, membership=membership, cursor=realtime.cursor_of(positions), **window,
         rooms=Room.joined_by(current_user), members=room.members(), online=realtime.online(room.id),
         form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
     ), status
 
 
-def history_window(room):
-    """The page of messages the query string asks for, and what lies beyond it."""
+def history_window(room, latest):
+    """The page of messages the query string asks for, and what lies beyond it, up
+    to `latest` (where the page's stream starts: newer ones reach it live)."""
     before = number_arg("before", low=1, high=SEQ_MAX)
     after = number_arg("after", low=0, high=SEQ_MAX)
     around = number_arg("around", low=1, high=SEQ_MAX)
@@ -89,7 +90,7 @@ def history_window(room):
     messages, _ = Message.page(room.id, before=before, after=after, limit=PAGE)
     return {"messages": messages, "highlight": around,
             "has_older": bool(messages) and messages[0].seq > 1,
-            "has_newer": bool(messages) and messages[-1].seq < room.last_seq}
+            "has_newer": bool(messages) and messages[-1].seq < latest}
 
 
 @bp.post("/rooms/<id:room_id>/join")

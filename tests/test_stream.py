@@ -291,3 +291,10 @@ def test_marking_read_where_the_marker_already_is_announces_nothing(live, api, a
     assert again.get_json() == {"room_id": general, "last_read_seq": 1, "unread": 0}
     assert stream.quiet(0.7, kind="read")
     stream.close()
+
+
+def test_a_stopping_worker_sends_new_streams_elsewhere_with_a_503(app, api, alice, general):
+    app.extensions["realtime"].draining = True
+    response = api.as_(alice).get("/stream")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "shutting_down"

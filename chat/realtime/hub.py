@@ -71,6 +71,8 @@ class Hub:
         """Register a stream for its user and rooms; returns once the broker has them."""
         self.start()
         with self.lock:
+            if self.draining:  # the worker began stopping as this stream opened
+                stream.end()
             self.users[stream.user_id].add(stream)
             confirmations = self.broker.subscribe([user_channel(stream.user_id)])
             for room in stream.positions:
@@ -158,16 +160,21 @@ class Hub:
             self.last[room] = seq
 
     def user_event(self, user, kind, data, body):
+        moved = []  # (stream, room, +1 or -1): presence follows rooms joined and left mid-stream
         with self.lock:
             for stream in list(self.users.get(user, ())):
                 if kind == "join" and data["room_id"] not in stream.registered:
                     self.route(stream, data["room_id"])
                     stream.offer(("join", data["room_id"], data["seq"], body))
+                    moved.append((stream, data["room_id"], +1))
                 elif kind == "leave" and data["room_id"] in stream.registered:
                     self.release(stream, data["room_id"])
                     stream.offer(("leave", data["room_id"], None, body))
+                    moved.append((stream, data["room_id"], -1))
                 elif kind not in ("join", "leave"):
                     stream.offer(("user", None, None, body))
+        for stream, room, delta in moved:
+            self.presence.mark(stream, [room], delta)
 
     def fan_out(self, room, item):
         with self.lock:

@@ -56,6 +56,12 @@ class Presence:
                 del self.leaving[(room, stream.user_id)]
         if gone:
             self.publish(self.broker.drop, stream, gone)
+        # A stream that came back just as the grace ran out was marked present
+        # before this drop landed: mark it again.
+        with self.lock:
+            back = [room for room in gone if (room, stream.user_id) in self.count]
+        if back:
+            self.publish(self.broker.touch, stream, back)
 
     def publish(self, change, stream, rooms):
         from chat.realtime.publish import announce_presence

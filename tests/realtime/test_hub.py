@@ -144,3 +144,23 @@ def test_an_idle_long_poll_sends_its_cursor_then_a_ping_and_ends(app, alice, gen
     body = serve(app, hub, stream, [], retry_ms=3000, heartbeat=0.2, poll=True)
     assert list(body) == [f"id: v1.{general}-0\nretry: 3000\n\n".encode(), b": ping\n\n"]
     assert stream.detached
+
+
+def test_closing_a_tab_opened_before_a_join_keeps_the_user_online_in_that_room(make_app, alice, bob):
+    """The older tab got the room mid-stream; the newer one from the start. Both count."""
+    app = make_app(PRESENCE_GRACE=0.2)
+    hub = hub_of(app)
+    older = Stream(alice.id, "alice", {})
+    hub.attach(older)
+    with app.app_context():
+        third = Room.create(db.session.get(User, bob.id), "third")
+        third.join(db.session.get(User, alice.id))  # reaches `older` mid-stream
+        third_id = third.id
+    newer = Stream(alice.id, "alice", {third_id: 0})
+    hub.attach(newer)
+    hub.detach(older)
+    time.sleep(0.5)  # past the grace
+    assert [m.split(":")[1] for m in hub.broker.online(third_id)] == ["alice"]
+    hub.detach(newer)
+    time.sleep(0.5)
+    assert hub.broker.online(third_id) == []
