@@ -67,8 +67,8 @@ class Room(db.Model):
     @classmethod
     def joined_by(cls, user):
         """[(room, membership)] for the rooms `user` is in, by name."""
-        return db.session.execute(select(Room, Membership).join(Membership, and_(
-            Membership.room_id == Room.id, Membership.user_id == user.id)).order_by(cls.name, cls.id)).all()
+        return db.session.execute(select(cls, Membership).join(Membership, and_(
+            Membership.room_id == cls.id, Membership.user_id == user.id)).order_by(cls.name, cls.id)).all()
 
     def join(self, user):
         """`user` joins this public room; returns (membership, created)."""

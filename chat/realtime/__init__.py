@@ -5,7 +5,6 @@ Public surface: `init_app`, `announce`, `online`, `cursor_of`, `stream_response`
 from flask import Response, current_app
 
 from chat.errors import Problem
-
 from chat.realtime.brokers import LocalBroker, RedisBroker
 from chat.realtime.cursor import dump as cursor_of
 from chat.realtime.hub import Hub, room_channel, user_channel

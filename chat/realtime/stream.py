@@ -78,21 +78,24 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
         # The opening frame carries the cursor (an id with no data dispatches no
         # event), so a client that drops before any event still resumes exactly.
         yield (comment(" " * 2048) if padding else b"") + with_id(stream.cursor, Event(retry=retry_ms).body())
-        sent = False
+        caught_up = False  # whether catching up sent anything
         for reset in resets:
             yield with_id(stream.cursor, Event(compact(reset), event="reset").body())
-            sent = True
+            caught_up = True
         for room in rooms_behind(app, stream.positions):
             for chunk in replay(app, stream, room):
                 yield chunk
-                sent = True
-        while not stream.done and not (poll and sent):
+                caught_up = True
+        if poll and caught_up:
+            return
+        while not stream.done:
             items = stream.take(heartbeat)
             if stream.done:
                 break
             frames = [frame for item in items for frame in handle(app, hub, stream, item)]
             yield b"".join(frames) if frames else comment("ping")
-            sent = sent or bool(frames) or poll
+            if poll:  # a long poll answers once
+                return
     finally:
         hub.detach(stream)
 
