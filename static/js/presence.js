@@ -7,13 +7,7 @@
 
   function items() { return list.querySelectorAll('li[data-user-id]'); }
 
-  function find(userId) {
-    var all = items();
-    for (var i = 0; i < all.length; i++) {
-      if (Number(all[i].getAttribute('data-user-id')) === userId) { return all[i]; }
-    }
-    return null;
-  }
+  function find(userId) { return list.querySelector('li[data-user-id="' + userId + '"]'); }
 
   // The latest online list, kept for members added after it: events on different
   // channels (presence on the room's, joins on the user's) may arrive in any order.

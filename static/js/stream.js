@@ -63,9 +63,6 @@
     timer = setTimeout(open, wait);
   }
 
-  Chat.stream = {
-    close: function () { if (source) { source.close(); } }
-  };
   // After every behaviour has registered its listeners (they are all deferred).
   setTimeout(open, 0);
 }(window.Chat));

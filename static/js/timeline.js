@@ -122,17 +122,11 @@
     if (empty) { Chat.show(empty, !list.getElementsByTagName('li').length); }
   }
 
-  function pendingLi(clientId) {
-    var items = list.getElementsByTagName('li');
-    for (var i = 0; i < items.length; i++) {
-      if (items[i].getAttribute('data-client-id') === clientId) { return items[i]; }
-    }
-    return null;
-  }
+  // client_ids are [A-Za-z0-9_.:-] (the server checks), safe inside a quoted selector.
+  function pendingLi(clientId) { return list.querySelector('li[data-client-id="' + clientId + '"]'); }
 
   Chat.timeline = {
     list: list,
-    has: function (seq) { return !!Chat.$('m' + seq); },
 
     /* Add messages (from the stream or a history page); returns how many were new. */
     add: function (messages) {

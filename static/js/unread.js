@@ -8,13 +8,7 @@
 
   function entries() { return document.querySelectorAll('[data-room-id][data-last-seq]'); }
 
-  function entry(room) {
-    var all = entries();
-    for (var i = 0; i < all.length; i++) {
-      if (Number(all[i].getAttribute('data-room-id')) === room) { return all[i]; }
-    }
-    return null;
-  }
+  function entry(room) { return document.querySelector('[data-room-id="' + room + '"][data-last-seq]'); }
 
   function number(el, name) { return Number(el.getAttribute(name)) || 0; }
 
