@@ -7,6 +7,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from chat.errors import Problem
 from chat.models import AuthToken, Room, User
+from chat.provision import bench
 
 users = AppGroup("users", help="Manage user accounts.")
 rooms = AppGroup("rooms", help="Manage rooms.")
@@ -88,4 +89,4 @@ def load_demo(password):
         click.echo(f"Created room {name} (id {room.id}) with {len(DEMO_LINES)} messages.")
 
 
-COMMANDS = (users, rooms, load_demo)
+COMMANDS = (users, rooms, load_demo, bench)
