@@ -1,0 +1,153 @@
+"""The load benchmark: python -m bench [--quick] [--only S1,S3] [--db postgres|sqlite]
+
+Starts the app as production runs it (gunicorn, two gevent workers, Redis,
+PostgreSQL or SQLite), provisions bench accounts in bulk, drives it from load
+client processes on loopback, and prints a table. Results go to
+bench/results/<date>-<scenario>.json and <date>-summary.md. Every scenario is
+bounded in time and stops its processes; nothing here asserts a target.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import scenarios
+from bench.server import App
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ORDER = ("S1", "S2a", "S2b", "S4", "S5", "S3")
+TARGETS = {
+    "S1": "≥36,000 streams across 2 workers, ≤20 KiB RSS each",
+    "S2a": "10k-subscriber room p99 ≤250 ms",
+    "S2b": "p99 ≤30 ms",
+    "S3": "SQLite ≥2,500 posts/s, Postgres ≥1,500 posts/s, p99 ≤50 ms",
+    "S4": "≥30,000 deliveries/s at p99 ≤100 ms",
+    "S5": "p95 ≤2 s, zero loss",
+}
+FULL = {"users": 36_000, "big": (1000, 5000, 10_000), "s1": 36_000, "s2a_posts": 50, "s2b": (20_000, 500, 30),
+        "s3": (32, 20), "s4": (1000, (10, 20, 30, 40, 50, 60, 80, 100), 5), "s5": (10_000, 3.0, 10.0)}
+QUICK = {"users": 600, "big": (50, 100, 200), "s1": 600, "s2a_posts": 10, "s2b": (400, 50, 4),
+         "s3": (8, 3), "s4": (200, (10, 20), 2), "s5": (200, 1.0, 10.0)}
+
+
+def machine():
+    memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return (f"{os.cpu_count()} cores ({model}), {int(memory.split()[1]) // 1024 ** 2} GiB, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def run(args):
+    sizes = dict(QUICK if args.quick else FULL)
+    if args.streams:
+        sizes["s1"] = args.streams
+        sizes["users"] = max(sizes["users"], args.streams)
+    wanted = [s for s in ORDER if s in args.only]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="chat-bench-") as tmp:
+        streaming = [s for s in wanted if s != "S3"]
+        if streaming:
+            started = time.monotonic()
+            with App(tmp, args.db, users=sizes["users"], big=sizes["big"]) as app:
+                print(f"bench: {args.db} app on port {app.port}, {sizes['users']:,} users provisioned in "
+                      f"{app.provision_seconds:.1f} s", flush=True)
+                processes = max(1, -(-sizes["s1"] // scenarios.STREAMS_PER_PROCESS))
+                clients = scenarios.Clients(app, processes)
+                poster = scenarios.Clients(app, 1, first_source=processes)
+                try:
+                    results.update(streaming_scenarios(app, clients, poster, sizes, streaming))
+                finally:
+                    clients.stop()
+                    poster.stop()
+            print(f"bench: streaming scenarios took {time.monotonic() - started:.0f} s", flush=True)
+        if "S3" in wanted:
+            posters, duration = sizes["s3"]
+            figures = {}
+            for kind in ("sqlite", "postgres"):
+                with App(tmp, kind, users=posters * 20) as app:
+                    poster = scenarios.Clients(app, 1)
+                    try:
+                        figures[kind] = scenarios.post_throughput(app, poster, posters, duration)
+                    finally:
+                        poster.stop()
+                print(f"bench: S3 {kind}: {figures[kind]['summary']}", flush=True)
+            results["S3"] = {"figures": {k: v["figures"] for k, v in figures.items()},
+                             "summary": "; ".join(f"{k}: {v['summary']}" for k, v in figures.items())}
+    return results
+
+
+def streaming_scenarios(app, clients, poster, sizes, wanted):
+    results = {}
+
+    def done(name, result):
+        results[name] = result
+        print(f"bench: {name}: {result['summary']}", flush=True)
+
+    if "S1" in wanted:
+        done("S1", scenarios.idle_capacity(app, clients, sizes["s1"]))
+    if {"S2a", "S2b", "S4"} & set(wanted):
+        users, rate, duration = sizes["s2b"]
+        baseline = sum(app.sockets())
+        times, failed, errors = clients.open(scenarios.specs_for(app, users), deadline=90)
+        print(f"bench: {len(times):,} streams open for S2-S4 ({failed} failed)", flush=True)
+        if "S2b" in wanted:
+            done("S2b", scenarios.rooms_of_20_at_rate(app, clients, poster, users, rate, duration))
+        if "S2a" in wanted:
+            done("S2a", scenarios.big_room_fanout(app, clients, sizes["big"], sizes["s2a_posts"]))
+        if "S4" in wanted:
+            room_size, rates, step = sizes["s4"]
+            done("S4", scenarios.delivery_throughput(app, clients, poster, room_size, rates, step))
+        clients.all("close")
+        scenarios.settle(app, baseline)
+    if "S5" in wanted:
+        users, spread, deadline = sizes["s5"]
+        done("S5", scenarios.reconnect_storm(app, clients, poster, users, spread, deadline))
+    return results
+
+
+def report(results, args, elapsed):
+    stamp = datetime.datetime.now(datetime.timezone.utc)
+    date = stamp.strftime("%Y-%m-%d")
+    mode = "quick" if args.quick else "full"
+    RESULTS.mkdir(exist_ok=True)
+    header = {"date": stamp.isoformat(timespec="seconds"), "mode": mode, "database": args.db, "machine": machine()}
+    for name, result in results.items():
+        path = RESULTS / f"{date}-{name}{'-quick' if args.quick else ''}.json"
+        path.write_text(json.dumps({**header, "scenario": name, "target": TARGETS[name], **result}, indent=2) + "\n")
+    lines = [f"# Benchmark, {mode} run, {header['date']}", "",
+             f"Machine: {header['machine']}. Load clients on the same box, over loopback. "
+             f"Streaming scenarios on {args.db}; S3 on SQLite and PostgreSQL. Run took {elapsed:.0f} s.", "",
+             "| scenario | measured | target |", "|---|---|---|"]
+    lines += [f"| {name} | {results[name]['summary']} | {TARGETS[name]} |" for name in ORDER if name in results]
+    summary = "\n".join(lines) + "\n"
+    (RESULTS / f"{date}-summary{'-quick' if args.quick else ''}.md").write_text(summary)
+    print()
+    print(summary)
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute (the CI smoke test)")
+    parser.add_argument("--only", default=",".join(ORDER), help="comma-separated scenarios (default: all)")
+    parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres",
+                        help="the database of the streaming scenarios (S3 always runs both)")
+    parser.add_argument("--streams", type=int, help="S1's stream count (default 36,000; 600 with --quick)")
+    args = parser.parse_args()
+    args.only = [name.strip() for name in args.only.split(",")]
+    unknown = set(args.only) - set(ORDER)
+    if unknown:
+        parser.error(f"unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(ORDER)}")
+    started = time.monotonic()
+    results = run(args)
+    report(results, args, time.monotonic() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""The scenarios S1-S5. Each takes the running app and the client processes,
+and returns {"figures": {...}, "summary": one line for the table}."""
+import http.client
+import json
+import multiprocessing
+import statistics
+import time
+from array import array
+
+from bench import client
+
+SOURCES = [f"127.0.0.{i}" for i in range(2, 40)]  # a source address per process: 28k ports each
+STREAMS_PER_PROCESS = 12_000  # under the 20,000 open files a process may have
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+
+
+def ms(value):
+    return None if value is None else round(value, 1)
+
+
+class Clients:
+    """Load-client processes (bench.client), driven over pipes."""
+
+    def __init__(self, app, count, first_source=0):
+        context = multiprocessing.get_context("spawn")
+        self.pipes, self.processes = [], []
+        for i in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=client.main, args=(theirs, "127.0.0.1", app.port,
+                                                                 SOURCES[first_source + i]), daemon=True)
+            process.start()
+            self.pipes.append(ours)
+            self.processes.append(process)
+
+    def __len__(self):
+        return len(self.pipes)
+
+    def ask(self, commands, timeout=180):
+        """Send one (name, args) to each process (a list: one each), gather the answers."""
+        for pipe, command in zip(self.pipes, commands):
+            pipe.send(command)
+        answers = []
+        for pipe in self.pipes[:len(commands)]:
+            if not pipe.poll(timeout):
+                raise RuntimeError(f"a load client did not answer {commands[0][0]} within {timeout} s")
+            answer = pipe.recv()
+            if "exception" in answer:
+                raise RuntimeError(f"a load client failed: {answer['exception']}")
+            answers.append(answer)
+        return answers
+
+    def all(self, name, *args, timeout=180):
+        return self.ask([(name, args)] * len(self), timeout)
+
+    def open(self, specs, deadline=60):
+        """Spread stream specs [(token, rooms)] over the processes; returns (connect ms, failed, errors)."""
+        shares = [specs[i::len(self)] for i in range(len(self))]
+        answers = self.ask([("open", (share, deadline)) for share in shares])
+        times = [t for a in answers for t in a["times"]]
+        errors = {}
+        for answer in answers:
+            for reason, count in answer["errors"].items():
+                errors[reason] = errors.get(reason, 0) + count
+        return times, sum(a["failed"] for a in answers), errors
+
+    def latencies(self):
+        """Post -> receive latencies (ms) recorded by every process since the last call."""
+        values = []
+        for answer in self.all("take"):
+            recorded = array("q")
+            recorded.frombytes(answer["latencies"])
+            values.extend(v / 1e6 for v in recorded)
+        return values
+
+    def stop(self):
+        for pipe in self.pipes:
+            try:
+                pipe.send(("quit", ()))
+            except OSError:
+                pass
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+
+
+def specs_for(app, count):
+    rooms = app.rooms_of(count)
+    return [(app.token(i), rooms[i]) for i in range(count)]
+
+
+def settle(app, baseline, seconds=25):
+    """After closing streams: wait until the workers have let go of them (a closed
+    stream is noticed at its next write, the heartbeat at the latest)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and sum(app.sockets()) > baseline + 50:
+        time.sleep(0.5)
+
+
+class Poster:
+    """Posts over kept-alive HTTP from the coordinator (one at a time)."""
+
+    def __init__(self, app, token):
+        self.connection = http.client.HTTPConnection("127.0.0.1", app.port, timeout=30)
+        self.token = token
+
+    def post(self, room):
+        body = json.dumps({"body": f"t={time.monotonic_ns()} bench"})
+        self.connection.request("POST", f"/api/v1/rooms/{room}/messages", body, {
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        data = json.loads(response.read())
+        if response.status != 201:
+            raise RuntimeError(f"a bench post failed: {response.status} {data}")
+        return data["seq"]
+
+    def close(self):
+        self.connection.close()
+
+
+def small_room_jobs(app, count):
+    """[(token of the room's first member, room id)] for the rooms of 20 among users 0..count-1."""
+    return [(app.token(members[0]), room_id) for room_id, name, members in app.manifest["rooms"]
+            if name.startswith("bench room ") and members[-1] < count]
+
+
+# S1: idle capacity.
+
+def idle_capacity(app, clients, streams):
+    baseline = sum(app.sockets())
+    before = app.rss_kib()
+    started = time.monotonic()
+    times, failed, errors = clients.open(specs_for(app, streams), deadline=90)
+    ramp = time.monotonic() - started
+    time.sleep(3)  # presence announcements and timers settle
+    after = app.rss_kib()
+    per_worker = [count for count in app.sockets()]
+    verify = clients.all("verify", {})
+    still_open = sum(answer["open"] for answer in verify)
+    clients.all("close")
+    settle(app, baseline)
+    held = len(times)
+    figures = {"asked": streams, "held": held, "still_open_after_hold": still_open, "failed": failed,
+               "errors": errors, "ramp_s": round(ramp, 1), "rss_before_mib": round(before / 1024, 1),
+               "rss_after_mib": round(after / 1024, 1),
+               "rss_per_stream_kib": round((after - before) / held, 1) if held else None,
+               "connect_p50_ms": ms(percentile(times, 50)), "connect_p99_ms": ms(percentile(times, 99)),
+               "fds_per_worker": per_worker}
+    summary = (f"{held:,} streams held (of {streams:,}), {figures['rss_per_stream_kib']} KiB RSS each, "
+               f"connect p99 {figures['connect_p99_ms']} ms, {failed} errors, ramp {figures['ramp_s']} s")
+    return {"figures": figures, "summary": summary}
+
+
+# S2a: fan-out to one big room.
+
+def big_room_fanout(app, clients, sizes, posts):
+    poster = Poster(app, app.token(0))  # user 0 is in every big room
+    clients.latencies()
+    figures = {}
+    try:
+        for size in sizes:
+            room_id = app.room(f"bench big {size}")[0]
+            late = 0
+            for _ in range(posts):
+                seq = poster.post(room_id)
+                late += sum(not a["ok"] for a in clients.all("await", room_id, seq, 10.0))
+            values = clients.latencies()
+            figures[size] = {"recipients": size, "posts": posts, "deliveries": len(values),
+                             "expected_deliveries": size * posts, "timed_out": late,
+                             "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(percentile(values, 99)),
+                             "slowest_ms": ms(max(values) if values else None)}
+    finally:
+        poster.close()
+    summary = "; ".join(f"{size:,}: p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms, slowest {f['slowest_ms']} ms"
+                        for size, f in figures.items())
+    return {"figures": figures, "summary": summary}
+
+
+# S2b and S4: posts at a set rate, deliveries timed.
+
+def at_rate(clients, poster, jobs, rate, duration):
+    clients.latencies()
+    answer = poster.all("post", jobs, rate, duration, 32, timeout=duration + 60)[0]
+    time.sleep(0.5)  # the last posts' deliveries
+    values = clients.latencies()
+    return values, answer
+
+
+def rooms_of_20_at_rate(app, clients, poster, users, rate, duration):
+    jobs = small_room_jobs(app, users)
+    values, answer = at_rate(clients, poster, jobs, rate, duration)
+    posted = len(answer["times"])
+    figures = {"clients": users, "rooms": len(jobs), "target_rate": rate, "duration_s": duration,
+               "posted": posted, "post_rate": round(posted / answer["elapsed"], 1),
+               "post_failures": answer["failures"], "deliveries": len(values),
+               "expected_deliveries": posted * 20,
+               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(percentile(values, 99)),
+               "max_ms": ms(max(values) if values else None),
+               "post_p99_ms": ms(percentile(answer["times"], 99))}
+    summary = (f"{posted / answer['elapsed']:.0f} posts/s to {users:,} clients: delivery p50 {figures['p50_ms']} ms, "
+               f"p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms")
+    return {"figures": figures, "summary": summary}
+
+
+def delivery_throughput(app, clients, poster, room_size, rates, step):
+    room_id = app.room(f"bench big {room_size}")[0]
+    jobs = [(app.token(0), room_id)]
+    steps, best = [], None
+    for rate in rates:
+        values, answer = at_rate(clients, poster, jobs, rate, step)
+        posted = len(answer["times"])
+        p99 = percentile(values, 99)
+        row = {"target_posts_per_s": rate, "posted": posted, "deliveries": len(values),
+               "deliveries_per_s": round(len(values) / answer["elapsed"]), "expected": posted * room_size,
+               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(p99)}
+        steps.append(row)
+        kept_up = posted >= 0.95 * rate * step and len(values) >= 0.99 * posted * room_size
+        if p99 is not None and p99 <= 100 and kept_up:
+            best = row
+        elif best is not None or len(steps) >= 3:
+            break  # past the knee
+    figures = {"room_size": room_size, "steps": steps, "best": best}
+    summary = (f"{best['deliveries_per_s']:,} deliveries/s at p99 {best['p99_ms']} ms ({room_size:,}-member room)"
+               if best else "no step kept p99 <= 100 ms")
+    return {"figures": figures, "summary": summary}
+
+
+# S3: post throughput.
+
+def post_throughput(app, poster, posters, duration):
+    jobs = small_room_jobs(app, len(app.manifest["users"]))[:posters]
+    answer = poster.all("post", jobs, 0, duration, posters, timeout=duration + 60)[0]
+    times = answer["times"]
+    figures = {"posters": posters, "duration_s": duration, "posts": len(times),
+               "posts_per_s": round(len(times) / answer["elapsed"]), "failures": answer["failures"],
+               "p50_ms": ms(percentile(times, 50)), "p99_ms": ms(percentile(times, 99)),
+               "max_ms": ms(max(times) if times else None)}
+    summary = f"{figures['posts_per_s']:,} posts/s, POST p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms"
+    return {"figures": figures, "summary": summary}
+
+
+# S5: reconnect storm.
+
+def reconnect_storm(app, clients, poster, users, spread, deadline):
+    baseline = sum(app.sockets())
+    times, failed, errors = clients.open(specs_for(app, users), deadline=90)
+    jobs = small_room_jobs(app, users)
+    poster.all("post", jobs, 500, len(jobs) / 500, 32, timeout=120)  # a message in every room, streamed live
+    time.sleep(1)
+    clients.all("drop")
+    # Away: one more message in every room, and some in the big rooms.
+    big = [(app.token(0), room_id) for room_id, name, _ in app.manifest["rooms"] if name.startswith("bench big ")]
+    poster.all("post", jobs + big * 5, 500, (len(jobs) + 5 * len(big)) / 500, 32, timeout=120)
+    latest = app.latest_seqs()
+    started = time.monotonic()
+    answers = clients.all("resume", latest, spread, deadline, timeout=deadline + spread + 60)
+    storm = time.monotonic() - started
+    caught = [t for a in answers for t in a["caught_up_ms"]]
+    total = lambda key: sum(a[key] for a in answers)  # noqa: E731
+    for answer in answers:
+        for reason, count in answer["errors"].items():
+            errors[reason] = errors.get(reason, 0) + count
+    figures = {"clients": users, "opened": len(times), "reconnect_spread_s": spread,
+               "caught_up": len(caught), "not_caught_up": total("not_caught_up"), "failed": total("failed"),
+               "p50_ms": ms(percentile(caught, 50)), "p95_ms": ms(percentile(caught, 95)),
+               "max_ms": ms(max(caught) if caught else None), "storm_s": round(storm, 1),
+               "expected_messages": total("expected"), "received_messages": total("received"),
+               "missing": total("missing"), "out_of_turn": total("anomalies"), "errors": errors}
+    lossless = figures["missing"] == 0 and figures["out_of_turn"] == 0 and \
+        figures["received_messages"] == figures["expected_messages"]
+    figures["zero_loss"] = lossless
+    clients.all("close")
+    settle(app, baseline)
+    summary = (f"{len(caught):,}/{users:,} caught up, time to caught-up p95 {figures['p95_ms']} ms; "
+               f"{figures['received_messages']:,}/{figures['expected_messages']:,} missed messages replayed, "
+               f"{figures['missing']} lost, {figures['out_of_turn']} out of turn")
+    return {"figures": figures, "summary": summary}
