@@ -116,10 +116,10 @@ class Client:
     async def run(self):
         loop = asyncio.get_running_loop()
         self.done = loop.create_future()
-        commands = asyncio.Queue()
-        loop.add_reader(self.pipe.fileno(), lambda: commands.put_nowait(self.pipe.recv()))
         while not self.done.done():
-            name, args = await commands.get()
+            # A blocking read in a thread: the pipe must stay blocking, or a large
+            # command arrives in pieces.
+            name, args = await loop.run_in_executor(None, self.pipe.recv)
             try:
                 result = await getattr(self, "do_" + name)(*args)
             except Exception as error:  # reported to the coordinator, which stops the run
@@ -174,38 +174,45 @@ class Client:
         await asyncio.sleep(0.1)
         return {"dropped": len(self.streams)}
 
-    async def do_resume(self, latest, spread, deadline):
+    async def do_resume(self, latest, spread, deadline, retry=3.0):
         """Reconnect every stream with its last id, each at a random moment within
-        `spread` s; returns each one's time from reconnecting to holding every
-        room's `latest` seq, and what each missed or got twice."""
-        fresh = []
-        for old in self.streams:
-            stream = StreamConnection(self, old.token, old.last_id)
-            stream.seen, stream.received = dict(old.seen), old.received
-            stream.anomalies = old.anomalies
-            fresh.append(stream)
-        self.streams = fresh
-        before = sum(stream.received for stream in fresh)
-        owed = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(fresh, self.rooms)
+        `spread` s, and again `retry` s after a failure, as EventSource does. Returns
+        each one's time from its first reconnect to holding every room's `latest`
+        seq (waiting up to `deadline` s), and what each missed or got twice."""
+        end = time.monotonic() + spread + deadline
+        owed = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
                    for room in rooms)  # messages each stream should receive on resuming
-        starts = {}
+        before = sum(stream.received for stream in self.streams)
+        failures = 0
 
-        async def one(stream, rooms):
+        async def one(old, rooms):
+            nonlocal failures
             await asyncio.sleep(random.uniform(0, spread))
-            stream.target = {room: latest[room] for room in rooms if room in latest}
-            starts[id(stream)] = time.monotonic_ns()
-            return await self.connect(stream, deadline)
+            started = time.monotonic_ns()
+            while True:
+                stream = StreamConnection(self, old.token, old.last_id)
+                stream.seen, stream.received, stream.anomalies = old.seen, old.received, old.anomalies
+                stream.target = {room: latest[room] for room in rooms if room in latest}
+                if await self.connect(stream, max(end - time.monotonic(), 0.1)) is not None:
+                    break
+                failures += 1
+                old = stream
+                if time.monotonic() + retry >= end:
+                    return stream, None
+                await asyncio.sleep(retry)
+            while stream.target is not None and stream.transport is not None and time.monotonic() < end:
+                await asyncio.sleep(0.05)
+            return stream, None if stream.caught_up_at is None else (stream.caught_up_at - started) / 1e6
 
-        connected = await asyncio.gather(*[one(s, r) for s, r in zip(fresh, self.rooms)])
-        end = time.monotonic() + deadline
-        while time.monotonic() < end and any(s.target is not None and s.transport for s in fresh):
-            await asyncio.sleep(0.05)
-        caught_up = [(s.caught_up_at - starts[id(s)]) / 1e6 for s in fresh if s.caught_up_at is not None]
-        missing = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(fresh, self.rooms)
+        outcomes = await asyncio.gather(*[one(s, r) for s, r in zip(self.streams, self.rooms)])
+        self.streams = [stream for stream, _ in outcomes]
+        caught_up = [t for _, t in outcomes if t is not None]
+        missing = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
                       for room in rooms)
-        return {"caught_up_ms": caught_up, "not_caught_up": len(fresh) - len(caught_up),
-                "failed": sum(t is None for t in connected), "missing": missing,
-                "anomalies": sum(s.anomalies for s in fresh), "received": sum(s.received for s in fresh) - before,
+        return {"caught_up_ms": caught_up, "not_caught_up": len(outcomes) - len(caught_up),
+                "failed": failures, "missing": missing,
+                "anomalies": sum(s.anomalies for s in self.streams),
+                "received": sum(s.received for s in self.streams) - before,
                 "expected": owed, "errors": dict(self.errors)}
 
     async def do_await(self, room, seq, deadline):

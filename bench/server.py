@@ -38,8 +38,8 @@ def rss_kib(pid):
 class App:
     """One server: `with App(tmp, "postgres", users=...) as app:`; app.manifest has the tokens."""
 
-    def __init__(self, tmp, database, users, room_size=20, big=(), workers=2, **settings):
-        self.tmp, self.kind, self.workers_wanted = Path(tmp), database, workers
+    def __init__(self, tmp, database, users, room_size=20, big=(), workers=2, config="gunicorn.conf.py", **settings):
+        self.tmp, self.kind, self.workers_wanted, self.config = Path(tmp), database, workers, config
         self.users, self.room_size, self.big, self.settings = users, room_size, big, settings
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -84,7 +84,7 @@ class App:
                    REALTIME_PREFIX=self.prefix, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers_wanted))
         env.update({key: str(value) for key, value in self.settings.items()})
         self.log = open(self.tmp / f"gunicorn-{self.port}.log", "w+")
-        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(self.config), "wsgi:app"],
                                         cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         self.wait_healthy()
@@ -124,9 +124,17 @@ class App:
             engine.dispose()
 
     def problems(self):
-        """The server log's warnings and errors (gunicorn's and the app's)."""
-        return [line for line in self.output().splitlines()
-                if any(word in line for word in ("WARNING", "ERROR", "CRITICAL", "Traceback"))]
+        """The server log's warnings, errors and exceptions, each with how often it came."""
+        found, lines = {}, self.output().splitlines()
+        for i, line in enumerate(lines):
+            if any(word in line for word in ("WARNING", "ERROR", "CRITICAL")):
+                key = line.split("] ", 2)[-1][:160]
+            elif line and not line[0].isspace() and i and lines[i - 1].startswith("    ") and ":" in line:
+                key = line[:160]  # the last line of a traceback: the exception
+            else:
+                continue
+            found[key] = found.get(key, 0) + 1
+        return [f"{count} x {key}" for key, count in found.items()]
 
     def output(self):
         self.log.seek(0)
@@ -148,6 +156,9 @@ class App:
                 self.process.wait()
             self.process = None
             self.log.close()
+            kept = ROOT / "bench" / "results" / f"gunicorn-{self.kind}-{self.port}.log"
+            kept.parent.mkdir(exist_ok=True)
+            kept.write_text((self.tmp / f"gunicorn-{self.port}.log").read_text())
         if self.admin is not None:
             with self.admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
