@@ -7,8 +7,12 @@ import threading
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gevent"
-# Streams are long-lived and mostly idle, so one gevent worker holds thousands.
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 10000))
+# Streams are long-lived and mostly idle, so one gevent worker holds thousands:
+# as many as its open-file limit allows, less room for the database, Redis and logs.
+open_files = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+if open_files == resource.RLIM_INFINITY:
+    open_files = 1_000_000
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", max(1000, open_files - 1000)))
 # Without Redis there is no broker between processes: the embedded setup is one process.
 default_workers = multiprocessing.cpu_count() if os.environ.get("REDIS_URL") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", default_workers))
