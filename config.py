@@ -30,6 +30,9 @@ class Config:
     # None means: SQLite in the instance folder, filled in by create_app.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis connections per process for publishing and presence (pub/sub has one
+    # more); past this, callers wait for one to come free.
+    REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 50)
 
     # SQLite: how long a writer waits for the lock before giving up, and the
     # WAL sync level (NORMAL is crash-safe; only an OS crash can drop the
@@ -74,6 +77,10 @@ class Config:
     PRESENCE_TTL = float(os.environ.get("PRESENCE_TTL", 45))
     # Seconds someone stays online after their last stream closes (page changes, polls).
     PRESENCE_GRACE = float(os.environ.get("PRESENCE_GRACE", 5))
+    # A room's presence changes within this many seconds make one announcement,
+    # and rooms with more people online than the limit get none (see Presence).
+    PRESENCE_COALESCE = float(os.environ.get("PRESENCE_COALESCE", 0.5))
+    PRESENCE_LIST_LIMIT = env_int("PRESENCE_LIST_LIMIT", 200)
 
     # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -102,6 +109,7 @@ class TestingConfig(Config):
     LOGIN_LIMIT_PER_USERNAME = "1000 per minute"
     SIGNUP_LIMIT_PER_IP = "1000 per minute"
     PRESENCE_GRACE = 0.2
+    PRESENCE_COALESCE = 0.0  # announced at once, so tests see each change in turn
 
 
 class ProductionConfig(Config):

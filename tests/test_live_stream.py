@@ -188,3 +188,65 @@ def test_a_graceful_stop_ends_open_streams_at_once_instead_of_holding_the_deploy
         server.process.wait(timeout=50)
         # Well inside the graceful timeout: open streams did not wait it out.
         assert time.monotonic() - started < 15, server.output()
+
+
+def test_a_closed_tab_goes_offline_at_once_not_at_the_next_heartbeat(tmp_path):
+    """The worker watches each stream's socket: a client that hangs up is let go
+    (and drops out of presence) long before the 60 s heartbeat would notice."""
+    database = f"sqlite:///{tmp_path / 'hangup.sqlite3'}"
+    with serving(database, tmp_path, STREAM_HEARTBEAT="60", PRESENCE_GRACE="0.2") as server:
+        alice, bob = smoke.sign_up(server.base, "alice"), smoke.sign_up(server.base, "bob")
+        lobby = room_with(server.base, alice, [bob], "lobby")
+        watcher = sse.Stream(server.base, alice.token, timeout=60)
+        bobs = sse.Stream(server.base, bob.token, timeout=60)
+
+        def online_within(seconds, expected):
+            deadline = time.monotonic() + seconds
+            while True:
+                names = [u["username"] for u in alice.call("GET", f"/rooms/{lobby}")[1]["online"]]
+                if names == expected or time.monotonic() > deadline:
+                    return names
+                time.sleep(0.1)
+
+        assert online_within(5, ["alice", "bob"]) == ["alice", "bob"]
+        bobs.close()
+        assert online_within(5, ["alice"]) == ["alice"]  # the heartbeat is 60 s away
+        lists = []
+        while not lists or lists[-1] != ["alice"]:
+            lists.append([u["username"] for u in watcher.take(1, kind="presence", timeout=5)[0]["data"]["online"]])
+        assert ["alice", "bob"] in lists  # announced both ways, live
+        watcher.close()
+
+
+def test_a_client_that_stops_reading_still_gets_every_message_once_in_order(tmp_path):
+    """Megabytes sent while a client reads nothing overflow its socket buffers, so
+    frames the hub writes straight to the socket are finished by the stream's own
+    greenlet: the client still reads each message once, in seq order."""
+    import json
+    import socket
+
+    database = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    with serving(database, tmp_path, STREAM_QUEUE_LIMIT="5000") as server:
+        alice, bob = smoke.sign_up(server.base, "alice"), smoke.sign_up(server.base, "bob")
+        lobby = room_with(server.base, alice, [bob], "lobby")
+        connection = http.client.HTTPConnection("127.0.0.1", int(server.base.rsplit(":", 1)[1]), timeout=60)
+        connection.sock = socket.socket()
+        connection.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window, no autotuning
+        connection.sock.connect(("127.0.0.1", connection.port))
+        connection.request("GET", "/api/v1/stream", headers={"Authorization": f"Bearer {alice.token}"})
+        response = connection.getresponse()
+        assert response.status == 200
+        body = "x" * 3900
+        for i in range(1, 1201):  # about 5 MB of events, none of them read yet
+            assert bob.call("POST", f"/rooms/{lobby}/messages", {"body": f"{i} {body}"})[0] == 201
+        seqs, event = [], None
+        while len(seqs) < 1200:
+            line = response.readline().decode()
+            if line.startswith("event: "):
+                event = line[7:].strip()
+            elif line.startswith("data: ") and event == "message":
+                data = json.loads(line[6:])
+                assert data["body"] == f"{data['seq']} {body}"
+                seqs.append(data["seq"])
+        assert seqs == list(range(1, 1201))
+        connection.close()

@@ -2,15 +2,18 @@
 
 Public surface: `init_app`, `announce`, `online`, `cursor_of`, `stream_response`.
 """
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from chat.errors import Problem
+from chat.extensions import db
+from chat.realtime import hangup
 from chat.realtime.brokers import LocalBroker, RedisBroker
 from chat.realtime.cursor import dump as cursor_of
 from chat.realtime.hub import Hub, room_channel, user_channel
 from chat.realtime.publish import announce, online_users
 from chat.realtime.resume import plan
-from chat.realtime.stream import Stream, serve
+from chat.realtime.stream import Stream, rooms_behind, serve
+from chat.realtime.wire import Wire
 
 __all__ = ["announce", "cursor_of", "init_app", "online", "plan", "room_channel", "stream_response", "user_channel"]
 
@@ -19,11 +22,14 @@ def init_app(app):
     """One hub per process, on Redis when REDIS_URL is set, in-process otherwise."""
     config = app.config
     if config["REDIS_URL"]:
-        broker = RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"])
+        broker = RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"], config["REDIS_MAX_CONNECTIONS"])
     else:
         broker = LocalBroker()
     app.extensions["realtime"] = Hub(app, broker, presence_ttl=config["PRESENCE_TTL"],
-                                     presence_grace=config["PRESENCE_GRACE"])
+                                     presence_grace=config["PRESENCE_GRACE"],
+                                     presence_coalesce=config["PRESENCE_COALESCE"],
+                                     presence_list_limit=config["PRESENCE_LIST_LIMIT"],
+                                     heartbeat=config["STREAM_HEARTBEAT"])
 
 
 def online(room_id):
@@ -47,9 +53,14 @@ def stream_response(user, positions, resets, padding=False, poll=False):
     # Attached before the response starts, so nothing published from here on
     # is missed; detached when the server closes the response, however it ends.
     hub.attach(stream)
-    body = serve(app, hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"],
-                 heartbeat=config["STREAM_HEARTBEAT"], padding=padding, poll=poll)
+    # Read after attaching, so nothing falls between; then the database connection
+    # goes back to the pool: a stream holds none for its life.
+    behind = rooms_behind(stream.positions)
+    db.session.close()
+    unwatch = hangup.watch(request.environ, stream.end)
+    body = serve(app, hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"], heartbeat=config["STREAM_HEARTBEAT"],
+                 padding=padding, poll=poll, wire=Wire.of(request.environ), behind=behind)
     response = Response(body, mimetype="text/event-stream", headers={
         "Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": hub.node})
-    response.call_on_close(lambda: hub.detach(stream))
+    response.call_on_close(lambda: (unwatch(), hub.detach(stream)))
     return response

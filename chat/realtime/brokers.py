@@ -47,24 +47,35 @@ class LocalBroker:
         for room, member in pairs:
             self.present[room].pop(member, None)
 
-    def online(self, room_id):
+    def online(self, room_id, limit=None):
         now = time.time()
-        return [member for member, expires in self.present[room_id].items() if expires > now]
+        return [member for member, expires in self.present[room_id].items() if expires > now][:limit]
 
 
 class RedisBroker:
     """One Redis client and one pub/sub connection per process, however many streams."""
 
-    def __init__(self, url, prefix=""):
+    def __init__(self, url, prefix="", max_connections=50):
         # Bounded timeouts: a dead Redis must fail a publish fast, not hang a post.
-        self.client = redis.Redis.from_url(url, health_check_interval=30, socket_connect_timeout=2,
-                                           socket_timeout=5)
+        # A bounded pool that waits for a free connection: thousands of greenlets
+        # publishing at once share `max_connections`, rather than failing past
+        # redis-py's default cap (or opening thousands).
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=5,
+                                                     health_check_interval=30, socket_connect_timeout=2,
+                                                     socket_timeout=5)
+        self.client = redis.Redis(connection_pool=pool)
         self.prefix = prefix
         self.hub = None
         self.wanted = {}  # channel -> threading.Event set once Redis confirms it
+        # Channels asked for or let go of since the listener last looked: it applies
+        # just those, so a change costs the same with 20 channels or 20,000.
+        self.pending = set()
         self.changes = threading.Lock()
         self.running = False
         self.thread = None
+        # Set while the pub/sub connection is lost: nothing to wait for then, since
+        # the resync on reconnecting catches every local stream up.
+        self.down = False
 
     def start(self, hub):
         self.hub, self.running = hub, True
@@ -77,6 +88,7 @@ class RedisBroker:
             self.thread.join(timeout=5)
             self.thread = None
         self.client.close()
+        self.client.connection_pool.disconnect()
 
     def publish(self, channel, payload):
         self.client.publish(self.prefix + channel, payload)
@@ -84,18 +96,26 @@ class RedisBroker:
     def subscribe(self, channels):
         """Ask the listener to subscribe; returns events set when Redis confirms."""
         with self.changes:
-            return [self.wanted.setdefault(channel, threading.Event()) for channel in channels]
+            confirmations = []
+            for channel in channels:
+                if channel not in self.wanted:
+                    self.wanted[channel] = threading.Event()
+                    self.pending.add(channel)
+                confirmations.append(self.wanted[channel])
+            return confirmations
 
     def unsubscribe(self, channels):
         with self.changes:
             for channel in channels:
-                self.wanted.pop(channel, None)
+                if self.wanted.pop(channel, None) is not None:
+                    self.pending.add(channel)
 
     def listen(self):
         """The process's one subscriber: apply subscription changes, hand messages
         to the hub, and after a lost connection resubscribe and let the hub resync."""
         delay, lost = 0.1, False
         while self.running:
+            self.down = lost
             pubsub = self.client.pubsub(ignore_subscribe_messages=False)
             try:
                 pubsub.ping()  # connect now, so a dead Redis is noticed here
@@ -119,19 +139,31 @@ class RedisBroker:
         """Read until stopped. With `resync`, once every channel is subscribed
         again, have the hub fetch what was published while we were away."""
         subscribed = set()
+        with self.changes:
+            self.pending = set(self.wanted)  # a new connection starts with nothing
         while self.running:
             with self.changes:
-                wanted = set(self.wanted)
-                ready = all(confirmed.is_set() for confirmed in self.wanted.values())
-            if wanted - subscribed:
-                pubsub.subscribe(*[self.prefix + c for c in wanted - subscribed])
-            if subscribed - wanted:
-                pubsub.unsubscribe(*[self.prefix + c for c in subscribed - wanted])
-            subscribed = wanted
-            if resync and ready:
+                pending, self.pending = self.pending, set()
+                adds, drops = [], []
+                for channel in pending:
+                    if channel in self.wanted:
+                        if channel in subscribed:  # let go and asked for again: still subscribed
+                            self.wanted[channel].set()
+                        else:
+                            adds.append(channel)
+                    elif channel in subscribed:
+                        drops.append(channel)
+                ready = resync and all(confirmed.is_set() for confirmed in self.wanted.values())
+            if adds:
+                pubsub.subscribe(*[self.prefix + c for c in adds])
+                subscribed.update(adds)
+            if drops:
+                pubsub.unsubscribe(*[self.prefix + c for c in drops])
+                subscribed.difference_update(drops)
+            if ready:
                 self.hub.resync()
                 resync = False
-            message = pubsub.get_message(timeout=0.05)
+            message = pubsub.get_message(timeout=0.01)  # also how long a new subscription may wait
             while message is not None:
                 self.handle(message)
                 message = pubsub.get_message(timeout=0)
@@ -163,11 +195,12 @@ class RedisBroker:
             pipe.zrem(self.presence_key(room), member)
         pipe.execute()
 
-    def online(self, room_id):
+    def online(self, room_id, limit=None):
+        """Live members of the room's presence set (the first `limit`, if given)."""
         key, now = self.presence_key(room_id), time.time()
         pipe = self.client.pipeline(transaction=False)
         pipe.zremrangebyscore(key, "-inf", now)
-        pipe.zrangebyscore(key, now, "+inf")
+        pipe.zrangebyscore(key, now, "+inf", *((0, limit) if limit is not None else ()))
         return [member.decode() for member in pipe.execute()[1]]
 
     def presence_key(self, room_id):

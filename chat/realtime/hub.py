@@ -30,8 +30,9 @@ class Hub:
     broker connection it fetches whatever the rooms gained meanwhile.
     """
 
-    def __init__(self, app, broker, presence_ttl=45, presence_grace=5.0):
-        self.app, self.broker = app, broker
+    def __init__(self, app, broker, presence_ttl=45, presence_grace=5.0, presence_coalesce=0.0,
+                 presence_list_limit=200, heartbeat=15.0):
+        self.app, self.broker, self.heartbeat = app, broker, heartbeat
         self.node = f"{socket.gethostname()}:{os.getpid()}"
         self.lock = threading.RLock()
         self.rooms = defaultdict(set)  # room id -> local streams
@@ -39,7 +40,8 @@ class Hub:
         self.last = {}  # room id -> last seq fanned out here
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
         self.stopping = threading.Event()
-        self.presence = Presence(broker, presence_ttl, self.node, presence_grace, self.stopping)
+        self.presence = Presence(broker, presence_ttl, self.node, presence_grace, self.stopping,
+                                 presence_coalesce, presence_list_limit)
         self.started = False
         self.draining = False
 
@@ -51,6 +53,17 @@ class Hub:
         self.broker.start(self)
         threading.Thread(target=self.presence.keep, args=(self.local_presence,),
                          name="chat-presence", daemon=True).start()
+        threading.Thread(target=self.beat, name="chat-heartbeat", daemon=True).start()
+
+    def beat(self):
+        """Heartbeats for the streams the hub writes to directly (see wire.py), so
+        their greenlets need no timer and idle streams are never woken."""
+        while not self.stopping.wait(min(1.0, self.heartbeat / 2)):
+            with self.lock:
+                streams = [stream for streams in self.users.values() for stream in streams if stream.wire]
+            now = time.monotonic()
+            for stream in streams:
+                stream.beat(now, self.heartbeat)
 
     def stop(self):
         self.stopping.set()
@@ -77,8 +90,10 @@ class Hub:
             confirmations = self.broker.subscribe([user_channel(stream.user_id)])
             for room in stream.positions:
                 confirmations += self.route(stream, room)
-        # One deadline for all: with Redis down the stream still opens (its rooms
-        # are caught up from the database once Redis is back).
+        # One deadline for all. With Redis down, no wait: the stream opens at once,
+        # and its rooms are caught up from the database once Redis is back.
+        if getattr(self.broker, "down", False):
+            confirmations = []
         deadline = time.monotonic() + wait
         for confirmed in confirmations:
             confirmed.wait(max(deadline - time.monotonic(), 0))

@@ -2,6 +2,7 @@
 import logging
 import threading
 from collections import Counter
+from itertools import groupby
 
 log = logging.getLogger(__name__)
 
@@ -13,14 +14,24 @@ class Presence:
 
     Someone whose last stream closes is dropped only after `grace` seconds, and
     not at all if a stream of theirs comes back first: moving between pages or
-    long-polling reconnects all the time, and must not flicker their presence."""
+    long-polling reconnects all the time, and must not flicker their presence.
 
-    def __init__(self, broker, ttl, node, grace=5.0, stopping=None):
+    Announcements are what cost: each goes to every stream in the room. So a
+    room's changes within `coalesce` seconds make one announcement, and a room
+    with more than `list_limit` people online gets none (10,000 people coming
+    online in one room would otherwise send 10,000 lists of up to 10,000
+    names to each of them). Its members panel shows who was online when the
+    page opened or the stream reconnected."""
+
+    def __init__(self, broker, ttl, node, grace=5.0, stopping=None, coalesce=0.0, list_limit=200):
         self.broker, self.ttl, self.node, self.grace = broker, ttl, node, grace
+        self.coalesce, self.list_limit = coalesce, list_limit
         self.stopping = stopping or threading.Event()
         self.lock = threading.Lock()
         self.count = Counter()  # (room id, user id) -> local streams
         self.leaving = {}  # (room id, user id) -> token of the pending drop
+        # Store changes and rooms to announce, gathered for the next flush.
+        self.changes, self.due, self.flushing = [], set(), False
 
     def member(self, stream):
         return f"{stream.user_id}:{stream.username}:{self.node}"
@@ -64,15 +75,52 @@ class Presence:
             self.publish(self.broker.touch, stream, back)
 
     def publish(self, change, stream, rooms):
-        from chat.realtime.publish import announce_presence
-
+        """Apply `change` (the store's touch or drop) for `stream` in `rooms`, and
+        announce the rooms: at once, or with whatever else the next `coalesce`
+        seconds bring, in one round trip."""
         if self.stopping.is_set():  # a late grace timer must not reopen a closed broker
             return
+        pairs = [(room, self.member(stream)) for room in rooms]
+        if not self.coalesce:
+            self.apply([(change, pairs)], rooms)
+            return
+        with self.lock:
+            self.changes.append((change, pairs))
+            self.due.update(rooms)
+            if self.flushing:
+                return
+            self.flushing = True
+        timer = threading.Timer(self.coalesce, self.flush)
+        timer.daemon = True
+        timer.start()
+
+    def flush(self):
+        with self.lock:
+            changes, rooms = self.changes, self.due
+            self.changes, self.due, self.flushing = [], set(), False
+        self.apply(changes, rooms)
+
+    def apply(self, changes, rooms):
+        if self.stopping.is_set():
+            return
         try:
-            change([(room, self.member(stream)) for room in rooms], self.ttl)
-            for room in rooms:
-                announce_presence(self.broker, room)
+            # In order; a run of touches (or drops) is one round trip.
+            for change, run in groupby(changes, key=lambda pending: pending[0]):
+                change([pair for _, pairs in run for pair in pairs], self.ttl)
         except Exception:  # presence is best effort; the next refresh puts it right
+            log.warning("presence store unavailable", exc_info=True)
+            return
+        self.announce(rooms)
+
+    def announce(self, rooms):
+        from chat.realtime.publish import announce_presence
+
+        if self.stopping.is_set():
+            return
+        try:
+            for room in rooms:
+                announce_presence(self.broker, room, self.list_limit)
+        except Exception:
             log.warning("presence store unavailable", exc_info=True)
 
     def keep(self, local):

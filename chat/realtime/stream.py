@@ -6,6 +6,7 @@ from chat.realtime import cursor
 from chat.realtime.event import Event, comment, compact, with_id
 
 REPLAY_BATCH = 500
+PING = comment("ping")
 
 
 def message_frames(app, room_id, after, before=None):
@@ -37,19 +38,56 @@ class Stream:
         self.overflowed = False
         self.ended = False
         self.detached = False
+        self.wire = None  # set once the hub may write to the client directly (see wire.py)
 
     def offer(self, item):
-        """Queue (kind, room, seq, body). A stream too far behind is closed instead,
-        so a slow client never holds others back; it reconnects and resumes."""
+        """Deliver (kind, room, seq, body) straight to the socket if nothing is ahead
+        of it, else queue it for the stream's greenlet. A stream too far behind is
+        closed instead, so a slow client never holds others back; it reconnects
+        and resumes."""
+        if self.wire is not None and not self.items and self.wire.free and self.send_now(item):
+            return
         if len(self.items) >= self.limit:
             self.overflowed = True
         else:
             self.items.append(item)
         self.ready.set()
 
+    def send_now(self, item):
+        """Write an in-order message or an ephemeral event from the hub, without
+        blocking; False leaves it to the queue (a gap to fill, a join or leave)."""
+        kind, room, seq, body = item
+        positions = self.positions
+        if kind == "room":
+            last = positions.get(room)
+            if last is None or seq > last + 1:
+                return False
+            if seq <= last:
+                return True  # seen already
+            positions[room] = seq
+        elif kind != "ephemeral":
+            return False
+        elif room not in positions:
+            return True
+        if not self.wire.try_send(with_id(self.cursor, body)):
+            self.end()  # the client has gone
+        elif self.wire.backlog:
+            self.ready.set()  # the greenlet finishes the write
+        return True
+
+    def beat(self, now, interval):
+        """From the hub: a heartbeat, if the wire has been quiet for `interval` s."""
+        wire = self.wire
+        if wire is None or not wire.free or now - wire.last < interval:
+            return
+        if not wire.try_send(PING):
+            self.end()
+        elif wire.backlog:
+            self.ready.set()
+
     def end(self):
-        """Close the stream at its next turn (the worker is stopping); the client
-        reconnects elsewhere and resumes from its cursor."""
+        """Close the stream at its next turn: the worker is stopping (the client
+        reconnects elsewhere and resumes from its cursor), or the client has gone."""
         self.ended = True
         self.ready.set()
 
@@ -70,10 +108,12 @@ class Stream:
         return cursor.dump(self.positions)
 
 
-def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=False):
+def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=False, wire=None, behind=None):
     """The response body of an attached stream: catch up from the database, then
     follow the hub. With `poll` (long-polling clients), end as soon as there is
-    something to send, or after one heartbeat of nothing."""
+    something to send, or after one heartbeat of nothing. With a `wire`, once
+    caught up, frames go straight to the socket (see wire.py). `behind`: the
+    rooms with messages past the stream's positions, if read already."""
     try:
         # The opening frame carries the cursor (an id with no data dispatches no
         # event), so a client that drops before any event still resumes exactly.
@@ -82,11 +122,19 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
         for reset in resets:
             yield with_id(stream.cursor, Event(compact(reset), event="reset").body())
             caught_up = True
-        for room in rooms_behind(app, stream.positions):
+        if behind is None:
+            with app.app_context():
+                behind = rooms_behind(stream.positions)
+        for room in behind:
             for chunk in replay(app, stream, room):
                 yield chunk
                 caught_up = True
         if poll and caught_up:
+            return
+        if wire is not None and not poll:
+            # Everything yielded so far is written: the hub may write from here on.
+            stream.wire = wire
+            follow_on_wire(app, hub, stream, wire)
             return
         while not stream.done:
             items = stream.take(heartbeat)
@@ -100,12 +148,31 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
         hub.detach(stream)
 
 
-def rooms_behind(app, positions):
+def follow_on_wire(app, hub, stream, wire):
+    """The stream's greenlet once the hub writes directly: it sleeps, with no
+    timer, until the hub queues something it cannot write itself (a gap to fill,
+    a join, the rest of a chunk the socket had no room for). The hub sends the
+    heartbeats too. `busy` spans taking the items to writing them, so nothing the
+    hub sends meanwhile can overtake them."""
+    while not stream.done:
+        items = stream.take(None)
+        if stream.done:
+            return
+        wire.busy = True
+        try:
+            frames = [frame for item in items for frame in handle(app, hub, stream, item)]
+            wire.send(b"".join(frames))
+        except OSError:  # the client has gone
+            return
+        finally:
+            wire.busy = False
+
+
+def rooms_behind(positions):
     """The rooms whose latest seq is past the stream's position: one query for all."""
     from chat.models import Room
 
-    with app.app_context():
-        latest = Room.latest_seqs(positions)
+    latest = Room.latest_seqs(positions)
     return [room for room, last_seq in latest.items() if last_seq > positions[room]]
 
 

@@ -164,3 +164,53 @@ def test_closing_a_tab_opened_before_a_join_keeps_the_user_online_in_that_room(m
     hub.detach(newer)
     time.sleep(0.5)
     assert hub.broker.online(third_id) == []
+
+
+def presence_lists(stream):
+    """The online usernames of each presence announcement queued for `stream`."""
+    import json
+
+    lists = []
+    for kind, _, _, body in stream.take(0):
+        data = json.loads(body.split(b"data: ", 1)[1])
+        if kind == "ephemeral" and "online" in data:
+            lists.append([user["username"] for user in data["online"]])
+    return lists
+
+
+def test_presence_changes_close_together_make_one_announcement(make_app, alice, bob, general):
+    app = make_app(PRESENCE_COALESCE=0.3)
+    hub = hub_of(app)
+    watcher, bobs = Stream(alice.id, "alice", {general: 0}), Stream(bob.id, "bob", {general: 0})
+    hub.attach(watcher), hub.attach(bobs)
+    assert presence_lists(watcher) == []  # not yet: changes are gathered first
+    time.sleep(0.6)
+    assert presence_lists(watcher) == [["alice", "bob"]]  # both arrivals, in one list
+    hub.detach(watcher), hub.detach(bobs)
+
+
+def test_a_room_with_more_people_online_than_the_limit_gets_no_presence_lists(make_app, alice, bob, general):
+    app = make_app(PRESENCE_LIST_LIMIT=1)
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)
+    assert presence_lists(watcher) == [["alice"]]  # within the limit: announced
+    bobs = Stream(bob.id, "bob", {general: 0})
+    hub.attach(bobs)
+    assert presence_lists(watcher) == []  # two online, over the limit: not pushed
+    with app.app_context():
+        from chat import realtime
+
+        assert [user["username"] for user in realtime.online(general)] == ["alice", "bob"]  # still asked for
+    hub.detach(watcher), hub.detach(bobs)
+
+
+def test_with_redis_a_channel_let_go_and_asked_for_again_at_once_is_confirmed(app):
+    broker = hub_of(app).broker
+    hub_of(app).start()
+    first, = broker.subscribe(["room:424242"])
+    assert first.wait(5)
+    broker.unsubscribe(["room:424242"])
+    again, = broker.subscribe(["room:424242"])  # before the listener has looked: still subscribed
+    assert again.wait(5)
+    broker.unsubscribe(["room:424242"])
