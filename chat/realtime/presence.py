@@ -1,6 +1,7 @@
 """Presence: who has a live stream in each room, across every process and node."""
 import logging
 import threading
+import time
 from collections import Counter
 from itertools import groupby
 
@@ -123,13 +124,17 @@ class Presence:
         except Exception:
             log.warning("presence store unavailable", exc_info=True)
 
-    def keep(self, local):
-        """Refresh this process's entries before they expire, until the hub stops."""
+    def keep(self, local, batch=500):
+        """Refresh this process's entries before they expire, until the hub stops.
+        In batches, with a pause between them: one pipeline of 20,000 entries
+        would hold the worker (and every delivery) for a few hundred ms."""
         while not self.stopping.wait(self.ttl / 3):
-            pairs = [(room, self.member(stream)) for room, stream in local()
-                     if (room, stream.user_id) in self.count]
-            if pairs:
+            pairs = list({(room, self.member(stream)) for room, stream in local()
+                          if (room, stream.user_id) in self.count})
+            for start in range(0, len(pairs), batch):
                 try:
-                    self.broker.touch(pairs, self.ttl)
+                    self.broker.touch(pairs[start:start + batch], self.ttl)
                 except Exception:
                     log.warning("could not refresh presence", exc_info=True)
+                    break
+                time.sleep(0)  # under gevent: let deliveries run
