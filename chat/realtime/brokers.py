@@ -115,18 +115,18 @@ class RedisBroker:
         to the hub, and after a lost connection resubscribe and let the hub resync."""
         delay, lost = 0.1, False
         while self.running:
-            self.down = lost
             pubsub = self.client.pubsub(ignore_subscribe_messages=False)
             try:
                 pubsub.ping()  # connect now, so a dead Redis is noticed here
                 if lost:
                     log.warning("Redis pub/sub is back; catching up from the database")
                 resync, lost, delay = lost, False, 0.1
+                self.down = False
                 self.pump(pubsub, resync)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as error:
                 if not lost:
                     log.warning("Redis pub/sub lost (%s); retrying", error)
-                lost = True
+                lost = self.down = True
                 with self.changes:
                     for confirmed in self.wanted.values():
                         confirmed.clear()

@@ -214,3 +214,32 @@ def test_with_redis_a_channel_let_go_and_asked_for_again_at_once_is_confirmed(ap
     again, = broker.subscribe(["room:424242"])  # before the listener has looked: still subscribed
     assert again.wait(5)
     broker.unsubscribe(["room:424242"])
+
+
+def test_with_redis_down_a_stream_opens_at_once_and_gets_what_was_posted_once_it_is_back(make_app, alice, general,
+                                                                                        tmp_path):
+    from tests.live import private_redis
+
+    require("TEST_REDIS_URL", "needs Redis")  # redis-server, run privately here so it can be killed
+    with private_redis(tmp_path) as server:
+        app = make_app(REDIS_URL=server.url, REALTIME_PREFIX="down:")
+        hub = hub_of(app)
+        first = Stream(alice.id, "alice", {general: 0})
+        hub.attach(first)  # subscribed: the listener now reads, and notices the loss
+        server.stop()
+        deadline = time.monotonic() + 5
+        while not hub.broker.down and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hub.broker.down
+        second = Stream(alice.id, "alice", {general: 0})
+        started = time.monotonic()
+        hub.attach(second)
+        assert time.monotonic() - started < 1  # not the 5 s wait for a confirmation
+        post(app, general, alice.id, 1)  # stored; its publish fails
+        server.start()
+        for stream in (first, second):
+            deadline, got = time.monotonic() + 10, []
+            while not got and time.monotonic() < deadline:
+                got = [(kind, seq) for kind, _, seq, _ in stream.take(0.2) if kind == "room"]
+            assert got == [("room", 1)]  # caught up from the database once Redis was back
+        hub.detach(first), hub.detach(second)
