@@ -164,6 +164,14 @@ def mistakes(results):
     for kind, figures in results.get("S3", {}).get("figures", {}).items():
         if figures["failures"]:
             wrong.append(f"S3 {kind}: posts failed: {figures['failures']}")
+    for name, rows in (("S2a", list(results.get("S2a", {}).get("figures", {}).values())),
+                       ("S2b", [results["S2b"]["figures"]] if "S2b" in results else []),
+                       ("S4", results.get("S4", {}).get("figures", {}).get("steps", []))):
+        if any(row["out_of_turn"] for row in rows):
+            wrong.append(f"{name}: messages arrived with a gap or a repeat in their room's seqs")
+        for row in rows:
+            if row.get("post_failures"):
+                wrong.append(f"{name}: posts failed: {row['post_failures']}")
     if "S5" in results and not results["S5"]["figures"]["zero_loss"]:
         figures = results["S5"]["figures"]
         wrong.append(f"S5: {figures['missing']} messages never arrived, {figures['out_of_turn']} out of turn, "

@@ -8,6 +8,7 @@ process on the box). Each stream also checks that every room's seqs arrive
 one by one, with no gap and no repeat.
 """
 import asyncio
+import itertools
 import json
 import random
 import re
@@ -110,7 +111,6 @@ class Client:
         self.rooms = []  # the rooms of each stream, as the coordinator said
         self.latencies = array("q")  # ns, post -> receive
         self.errors = {}
-        self.post_times = array("q")  # ns, POST -> response
         self.done = None
 
     async def run(self):
@@ -250,14 +250,13 @@ class Client:
         """Post for `duration` s over `connections` keep-alive connections.
         jobs: [(token, room)], used round-robin. With `rate` (posts/s), an open
         loop at that rate; without, each connection posts again as soon as it
-        has its answer. Returns POST times (ms), failures and the achieved rate."""
-        queue, times, failures = asyncio.Queue(maxsize=0), [], {}
+        has its answer. Returns POST times (ms), failures, and the time it took."""
+        queue, times, failures = asyncio.Queue(), [], {}
         end = time.monotonic() + duration
-        counter = iter(range(10**9))
 
         async def schedule():
             started = time.monotonic()
-            for n in counter:
+            for n in itertools.count():
                 at = started + n / rate
                 if at >= end:
                     break

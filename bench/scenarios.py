@@ -70,12 +70,15 @@ class Clients:
         return times, sum(a["failed"] for a in answers), errors
 
     def latencies(self):
-        """Post -> receive latencies (ms) recorded by every process since the last call."""
-        values = []
+        """Post -> receive latencies (ms) recorded by every process since the last
+        call. `out_of_turn` is then how many messages so far came with a gap or
+        a repeat in their room's seqs, on any stream."""
+        values, self.out_of_turn = [], 0
         for answer in self.all("take"):
             recorded = array("q")
             recorded.frombytes(answer["latencies"])
             values.extend(v / 1e6 for v in recorded)
+            self.out_of_turn += answer["anomalies"]
         return values
 
     def stop(self):
@@ -173,6 +176,7 @@ def big_room_fanout(app, clients, sizes, posts):
             values = clients.latencies()
             figures[size] = {"recipients": size, "posts": posts, "deliveries": len(values),
                              "expected_deliveries": size * posts, "timed_out": late,
+                             "out_of_turn": clients.out_of_turn,
                              "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(percentile(values, 99)),
                              "slowest_ms": ms(max(values) if values else None)}
     finally:
@@ -199,7 +203,7 @@ def rooms_of_20_at_rate(app, clients, poster, users, rate, duration):
     figures = {"clients": users, "rooms": len(jobs), "target_rate": rate, "duration_s": duration,
                "posted": posted, "post_rate": round(posted / answer["elapsed"], 1),
                "post_failures": answer["failures"], "deliveries": len(values),
-               "expected_deliveries": posted * 20,
+               "expected_deliveries": posted * 20, "out_of_turn": clients.out_of_turn,
                "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(percentile(values, 99)),
                "max_ms": ms(max(values) if values else None),
                "post_p99_ms": ms(percentile(answer["times"], 99))}
@@ -218,7 +222,7 @@ def delivery_throughput(app, clients, poster, room_size, rates, step):
         p99 = percentile(values, 99)
         row = {"target_posts_per_s": rate, "posted": posted, "deliveries": len(values),
                "deliveries_per_s": round(len(values) / answer["elapsed"]), "expected": posted * room_size,
-               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(p99)}
+               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(p99), "out_of_turn": clients.out_of_turn}
         steps.append(row)
         kept_up = posted >= 0.95 * rate * step and len(values) >= 0.99 * posted * room_size
         if p99 is not None and p99 <= 100 and kept_up:
