@@ -12,7 +12,7 @@ from chat.realtime.cursor import dump as cursor_of
 from chat.realtime.hub import Hub, room_channel, user_channel
 from chat.realtime.publish import announce, online_users
 from chat.realtime.resume import plan
-from chat.realtime.stream import Stream, rooms_behind, serve
+from chat.realtime.stream import Stream, catch_up_reads, serve
 from chat.realtime.wire import Wire
 
 __all__ = ["announce", "cursor_of", "init_app", "online", "plan", "room_channel", "stream_response", "user_channel"]
@@ -55,7 +55,7 @@ def stream_response(user, positions, resets, padding=False, poll=False):
     hub.attach(stream)
     # Read after attaching, so nothing falls between; then the database connection
     # goes back to the pool: a stream holds none for its life.
-    behind = rooms_behind(stream.positions)
+    behind = catch_up_reads(stream.positions)
     db.session.close()
     unwatch = hangup.watch(request.environ, stream.end)
     body = serve(app, hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"], heartbeat=config["STREAM_HEARTBEAT"],

@@ -6,23 +6,42 @@ from chat.realtime import cursor
 from chat.realtime.event import Event, comment, compact, with_id
 
 REPLAY_BATCH = 500
+PREFETCH = 50  # missed messages per room read with the stream's request
 PING = comment("ping")
 
 
-def message_frames(app, room_id, after, before=None):
-    """(seq, body) for the room's messages with after < seq (< before), in seq
-    order. Read in batches; no database connection is held between them."""
+def message_page(room_id, after, before=None, limit=REPLAY_BATCH):
+    """Up to `limit` (seq, body) of the room's messages after `after` (and before
+    `before`), in seq order, read in the current session."""
     from chat.models import Message
 
+    page, _ = Message.page(room_id, after=after, before=before, limit=limit)
+    return [(m.seq, Event(compact(m.to_json()), event="message").body()) for m in page]
+
+
+def message_frames(app, room_id, after, before=None, first=None):
+    """(seq, body) for the room's messages with after < seq (< before), in seq
+    order: `first` (a page read already, of up to PREFETCH), then batches. No
+    database connection is held between batches."""
+    if first is not None:
+        yield from first
+        if len(first) < PREFETCH:
+            return
+        after = first[-1][0]
     while True:
         with app.app_context():
-            page, _ = Message.page(room_id, after=after, before=before, limit=REPLAY_BATCH)
-            frames = [(m.seq, Event(compact(m.to_json()), event="message").body())
-                      for m in page]
+            frames = message_page(room_id, after, before)
         yield from frames
         if len(frames) < REPLAY_BATCH:
             return
         after = frames[-1][0]
+
+
+def catch_up_reads(positions):
+    """{room: its first missed messages (up to PREFETCH)} for every room past the
+    stream's position, in the current session: a reconnect's catch-up usually
+    needs no other connection checkout."""
+    return {room: message_page(room, positions[room], limit=PREFETCH) for room in rooms_behind(positions)}
 
 
 class Stream:
@@ -112,8 +131,8 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
     """The response body of an attached stream: catch up from the database, then
     follow the hub. With `poll` (long-polling clients), end as soon as there is
     something to send, or after one heartbeat of nothing. With a `wire`, once
-    caught up, frames go straight to the socket (see wire.py). `behind`: the
-    rooms with messages past the stream's positions, if read already."""
+    caught up, frames go straight to the socket (see wire.py). `behind`: what
+    catch_up_reads returned, if it was called already."""
     try:
         # The opening frame carries the cursor (an id with no data dispatches no
         # event), so a client that drops before any event still resumes exactly.
@@ -124,9 +143,9 @@ def serve(app, hub, stream, resets, *, retry_ms, heartbeat, padding=False, poll=
             caught_up = True
         if behind is None:
             with app.app_context():
-                behind = rooms_behind(stream.positions)
-        for room in behind:
-            for chunk in replay(app, stream, room):
+                behind = catch_up_reads(stream.positions)
+        for room, first in behind.items():
+            for chunk in replay(app, stream, room, first=first):
                 yield chunk
                 caught_up = True
         if poll and caught_up:
@@ -176,10 +195,11 @@ def rooms_behind(positions):
     return [room for room, last_seq in latest.items() if last_seq > positions[room]]
 
 
-def replay(app, stream, room, before=None):
-    """Frames for what the stream has not seen of `room`, from the database."""
+def replay(app, stream, room, before=None, first=None):
+    """Frames for what the stream has not seen of `room`, from the database
+    (starting with `first`, if read already)."""
     batch = []
-    for seq, body in message_frames(app, room, stream.positions[room], before):
+    for seq, body in message_frames(app, room, stream.positions[room], before, first):
         stream.positions[room] = seq
         batch.append(with_id(stream.cursor, body))
         if len(batch) == REPLAY_BATCH:

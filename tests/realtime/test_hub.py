@@ -243,3 +243,23 @@ def test_with_redis_down_a_stream_opens_at_once_and_gets_what_was_posted_once_it
                 got = [(kind, seq) for kind, _, seq, _ in stream.take(0.2) if kind == "room"]
             assert got == [("room", 1)]  # caught up from the database once Redis was back
         hub.detach(first), hub.detach(second)
+
+
+def test_catching_up_reads_a_first_page_then_batches_with_no_gap_at_either_edge(app, alice, general, secret):
+    import json
+
+    from chat.realtime.stream import PREFETCH
+
+    post(app, general, alice.id, PREFETCH)  # exactly one first page
+    post(app, secret, alice.id, PREFETCH + 1)  # one more than it
+    hub = hub_of(app)
+    stream = Stream(alice.id, "alice", {general: 0, secret: 0})
+    hub.attach(stream)
+    body = b"".join(serve(app, hub, stream, [], retry_ms=3000, heartbeat=0.1, poll=True))
+    seqs = {general: [], secret: []}
+    for line in body.decode().splitlines():
+        if line.startswith("data: ") and '"seq"' in line:
+            data = json.loads(line[6:])
+            seqs[data["room_id"]].append(data["seq"])
+    assert seqs == {general: list(range(1, PREFETCH + 1)), secret: list(range(1, PREFETCH + 2))}
+    assert stream.positions == {general: PREFETCH, secret: PREFETCH + 1}
