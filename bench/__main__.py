@@ -174,7 +174,7 @@ def mistakes(results):
                 wrong.append(f"{name}: posts failed: {row['post_failures']}")
     if "S5" in results and not results["S5"]["figures"]["zero_loss"]:
         figures = results["S5"]["figures"]
-        wrong.append(f"S5: {figures['missing']} messages never arrived, {figures['out_of_turn']} out of turn, "
+        wrong.append(f"S5: {figures['missing']} messages lost, {figures['out_of_turn']} out of turn, "
                      f"{figures['received_messages']} received of {figures['expected_messages']}")
     return wrong
 

@@ -91,6 +91,12 @@ class StreamConnection(asyncio.Protocol):
         if self.target is not None and all(seen.get(room, 0) >= seq for room, seq in self.target.items()):
             self.caught_up_at, self.target = now, None
 
+    @property
+    def got_in(self):
+        """Whether the stream opened (and was not refused or timed out)."""
+        opened = self.opened
+        return opened.done() and not opened.cancelled() and opened.exception() is None
+
     def fail(self, reason):
         self.client.errors[reason] = self.client.errors.get(reason, 0) + 1
         if not self.opened.done():
@@ -207,9 +213,11 @@ class Client:
         outcomes = await asyncio.gather(*[one(s, r) for s, r in zip(self.streams, self.rooms)])
         self.streams = [stream for stream, _ in outcomes]
         caught_up = [t for _, t in outcomes if t is not None]
+        # Owed to streams that got back in but still lack it: lost, not merely late.
         missing = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
-                      for room in rooms)
+                      for room in rooms if s.got_in)
         return {"caught_up_ms": caught_up, "not_caught_up": len(outcomes) - len(caught_up),
+                "never_reconnected": sum(not s.got_in for s in self.streams),
                 "failed": failures, "missing": missing,
                 "anomalies": sum(s.anomalies for s in self.streams),
                 "received": sum(s.received for s in self.streams) - before,

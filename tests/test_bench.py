@@ -66,4 +66,10 @@ def test_lost_or_reordered_messages_fail_a_run_and_slow_figures_do_not():
     assert mistakes(lost) == [
         "S2b: messages arrived with a gap or a repeat in their room's seqs",
         "S2b: posts failed: {'500': 2}",
-        "S5: 3 messages never arrived, 0 out of turn, 7 received of 10"]
+        "S5: 3 messages lost, 0 out of turn, 7 received of 10"]
+
+
+def test_a_stream_that_never_opened_has_not_got_in():
+    stream, _ = fed(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+    opened, _ = fed(HEAD + b"id: v1.7-0\nretry: 3000\n\n")
+    assert (stream.got_in, opened.got_in) == (False, True)
