@@ -1,6 +1,7 @@
 """The benchmark's own checks: a load client that counted wrong would make
 S5's "zero loss" worthless, so its parsing is tested on known frames."""
 import asyncio
+import threading
 from types import SimpleNamespace
 
 from bench.__main__ import mistakes
@@ -14,14 +15,20 @@ def message(room, seq, sent=None):
 
 
 def fed(*chunks):
-    """A stream connection that has read `chunks` (HTTP head included)."""
-    async def run():
+    """A stream connection that has read `chunks` (HTTP head included). On a
+    thread of its own: the browser tests' Playwright keeps a loop running here."""
+    async def feed():
         client = SimpleNamespace(latencies=[], errors={})
         stream = StreamConnection(client, "token")
         for chunk in chunks:
             stream.data_received(chunk)
         return stream, client
-    return asyncio.run(run())
+
+    result = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(feed())))
+    thread.start()
+    thread.join()
+    return result[0]
 
 
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
