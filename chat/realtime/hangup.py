@@ -11,13 +11,19 @@ heartbeat still finds the dead connection.
 import socket
 
 
+def client_socket(environ):
+    """The client's gevent socket under gunicorn's gevent worker, else None."""
+    sock = environ.get("gunicorn.socket")
+    return sock if getattr(sock, "_sock", None) is not None else None
+
+
 def watch(environ, gone):
     """Call `gone()` (in the event loop) once the client closes the connection;
     returns a function that stops watching."""
-    sock = environ.get("gunicorn.socket")
-    raw = getattr(sock, "_sock", None)  # the non-blocking socket under a gevent one
-    if raw is None:
+    sock = client_socket(environ)
+    if sock is None:
         return lambda: None
+    raw = sock._sock  # the non-blocking socket under the gevent one
     from gevent import get_hub
 
     watcher = get_hub().loop.io(raw.fileno(), 1)  # 1: readable

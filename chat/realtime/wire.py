@@ -11,6 +11,8 @@ finishes it, cooperatively, before anything else is written.
 """
 import time
 
+from chat.realtime.hangup import client_socket
+
 
 def chunk(data):
     return b"%X\r\n%s\r\n" % (len(data), data)
@@ -29,9 +31,8 @@ class Wire:
     def of(cls, environ):
         """A Wire for this request's client, or None where we cannot frame for
         the server (not gunicorn's gevent worker, HTTP/1.0, TLS)."""
-        sock = environ.get("gunicorn.socket")
-        if (getattr(sock, "_sock", None) is None or hasattr(sock, "_sslobj")
-                or environ.get("SERVER_PROTOCOL") != "HTTP/1.1"):
+        sock = client_socket(environ)
+        if sock is None or hasattr(sock, "_sslobj") or environ.get("SERVER_PROTOCOL") != "HTTP/1.1":
             return None
         return cls(sock)
 
