@@ -161,6 +161,12 @@ class Client:
 
         return await asyncio.gather(*[one(stream) for stream in streams])
 
+    def owed(self, latest, only_got_in=False):
+        """Messages the streams lack, up to each room's `latest` seq."""
+        return sum(max(latest.get(room, 0) - stream.seen.get(room, 0), 0)
+                   for stream, rooms in zip(self.streams, self.rooms) if stream.got_in or not only_got_in
+                   for room in rooms)
+
     # Commands (each returns what goes back to the coordinator).
 
     async def do_open(self, specs, deadline=30.0):
@@ -186,8 +192,7 @@ class Client:
         each one's time from its first reconnect to holding every room's `latest`
         seq (waiting up to `deadline` s), and what each missed or got twice."""
         end = time.monotonic() + spread + deadline
-        owed = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
-                   for room in rooms)  # messages each stream should receive on resuming
+        owed = self.owed(latest)  # what the streams should receive on resuming
         before = sum(stream.received for stream in self.streams)
         failures = 0
 
@@ -213,9 +218,7 @@ class Client:
         outcomes = await asyncio.gather(*[one(s, r) for s, r in zip(self.streams, self.rooms)])
         self.streams = [stream for stream, _ in outcomes]
         caught_up = [t for _, t in outcomes if t is not None]
-        # Owed to streams that got back in but still lack it: lost, not merely late.
-        missing = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
-                      for room in rooms if s.got_in)
+        missing = self.owed(latest, only_got_in=True)  # still lacking, having got back in: lost, not late
         return {"caught_up_ms": caught_up, "not_caught_up": len(outcomes) - len(caught_up),
                 "never_reconnected": sum(not s.got_in for s in self.streams),
                 "failed": failures, "missing": missing,
@@ -241,9 +244,7 @@ class Client:
 
     async def do_verify(self, latest):
         """Whether every stream holds every room's latest seq, having seen each once."""
-        missing = sum(max(latest.get(room, 0) - s.seen.get(room, 0), 0) for s, rooms in zip(self.streams, self.rooms)
-                      for room in rooms)
-        return {"missing": missing, "anomalies": sum(s.anomalies for s in self.streams),
+        return {"missing": self.owed(latest), "anomalies": sum(s.anomalies for s in self.streams),
                 "open": sum(s.transport is not None for s in self.streams)}
 
     async def do_close(self):

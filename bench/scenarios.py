@@ -24,6 +24,15 @@ def ms(value):
     return None if value is None else round(value, 1)
 
 
+def merged_errors(answers, errors=None):
+    """The load clients' error counts, added up (onto `errors`, if given)."""
+    errors = dict(errors or {})
+    for answer in answers:
+        for reason, count in answer["errors"].items():
+            errors[reason] = errors.get(reason, 0) + count
+    return errors
+
+
 class Clients:
     """Load-client processes (bench.client), driven over pipes."""
 
@@ -63,11 +72,7 @@ class Clients:
         shares = [specs[i::len(self)] for i in range(len(self))]
         answers = self.ask([("open", (share, deadline)) for share in shares])
         times = [t for a in answers for t in a["times"]]
-        errors = {}
-        for answer in answers:
-            for reason, count in answer["errors"].items():
-                errors[reason] = errors.get(reason, 0) + count
-        return times, sum(a["failed"] for a in answers), errors
+        return times, sum(a["failed"] for a in answers), merged_errors(answers)
 
     def latencies(self):
         """Post -> receive latencies (ms) recorded by every process since the last
@@ -272,9 +277,7 @@ def reconnect_storm(app, clients, poster, users, spread, deadline, patience=60):
     caught = [t for a in answers for t in a["caught_up_ms"]]
     in_time = sum(t <= deadline * 1000 for t in caught)
     total = lambda key: sum(a[key] for a in answers)  # noqa: E731
-    for answer in answers:
-        for reason, count in answer["errors"].items():
-            errors[reason] = errors.get(reason, 0) + count
+    errors = merged_errors(answers, errors)
     figures = {"clients": users, "opened": len(times), "reconnect_spread_s": spread,
                "caught_up": len(caught), f"caught_up_within_{deadline:g}_s": in_time,
                "not_caught_up": total("not_caught_up"), "never_reconnected": total("never_reconnected"),
