@@ -16,7 +16,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class IdConverter(IntegerConverter):
-    """Positive ids that fit a 32-bit column, so a huge one is a 404, not a database error."""
+    """Positive ids that fit a 32-bit column, so a huge one is a 404, not a database error.
+
+    The range is in the regex, not only in a max: werkzeug checks a rule's
+    method before its converters, so a GET for /rooms/9999999999 would be a
+    405 (PATCH matched the path) instead of the 404 of any other missing room.
+    """
+
+    regex = ("(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+             "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)
@@ -56,9 +64,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from chat import api, auth, health, messages, rooms, stream
+    from chat import api, auth, health, messages, moderation, rooms, search, stream
 
-    for module in (auth, rooms, messages, api, stream, health):
+    for module in (auth, rooms, messages, moderation, search, api, stream, health):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from chat.errors import Problem
+from chat.extensions import db
 from chat.models import AuthToken, Room, User
 from chat.provision import bench
 
@@ -38,6 +39,26 @@ def create_token(username):
     """Print a new API token for USERNAME (for bots and scripts)."""
     _, secret = AuthToken.issue(existing_user(username), "api")
     click.echo(secret)
+
+
+@users.command("admin")
+@click.argument("username")
+@click.option("--revoke", is_flag=True, help="Take the flag away instead.")
+def set_admin(username, revoke):
+    """Make USERNAME a site admin, who moderates every room and can deactivate accounts."""
+    user = existing_user(username)
+    user.is_admin = not revoke
+    db.session.commit()
+    click.echo(f"{user.username} is {'no longer' if revoke else 'now'} a site admin.")
+
+
+@users.command("deactivate")
+@click.argument("username")
+def deactivate(username):
+    """End USERNAME's sessions, tokens and open streams, and refuse new logins."""
+    user = existing_user(username)
+    user.deactivate()
+    click.echo(f"Deactivated {user.username}: their sessions and tokens are revoked.")
 
 
 @rooms.command("create")

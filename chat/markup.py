@@ -60,6 +60,26 @@ def mention_spans(text, name):
     return spans
 
 
+# A run of a username's characters ('.' included) after an "@".
+CANDIDATE = re.compile(r"@([\w.\-]{1,32})")
+MAX_CANDIDATES = 100
+
+
+def mentioned_names(body):
+    """The names the "@"s in `body` might start (outside links), to look up:
+    each run, and the part of it before each '.' ("@bob." may mean bob).
+    Callers keep the ones `mentions` confirms."""
+    names = set()
+    for text, _ in segments(body):
+        for match in CANDIDATE.finditer(text or ""):
+            run = match.group(1)
+            names.add(run)
+            names.update(run[:at] for at, ch in enumerate(run) if ch == "." and at)
+            if len(names) >= MAX_CANDIDATES:
+                return names
+    return names
+
+
 def mentions(body, username):
     """Whether `body` mentions `username` (outside of links)."""
     return bool(username) and any(text and mention_spans(text, username) for text, _ in segments(body))
@@ -78,3 +98,22 @@ def rich(body, username=None):
             at = end
         parts.append(escape(text[at:]))
     return Markup("").join(parts)
+
+
+def happened(event):
+    """What a system message says after its actor's name: "removed mallory".
+    static/js/timeline.js says the same for live ones."""
+    user = (event.get("user") or {}).get("username", "someone")
+    action = event.get("action")
+    if action == "kick":
+        return f"removed {user}"
+    if action == "ban":
+        return f"banned {user}"
+    if action == "unban":
+        return f"unbanned {user}"
+    if action == "rename":
+        return f"renamed the room to \u201c{event.get('name', '')}\u201d"
+    if action == "topic":
+        topic = event.get("topic") or ""
+        return f"changed the topic to \u201c{topic}\u201d" if topic else "cleared the topic"
+    return "changed the room"

@@ -6,6 +6,7 @@ from sqlalchemy import inspect
 
 from chat import create_app
 from chat.extensions import db
+from chat.models.search import include_object
 from config import TestingConfig
 
 
@@ -14,7 +15,8 @@ def test_upgrading_to_head_builds_the_models_schema_and_downgrading_removes_it(e
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"include_object": include_object}), db.metadata)
         assert differences == []
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -167,8 +167,8 @@ def test_reading_moves_the_marker_and_every_tab_hears_the_unread_count(live, api
     rooms = {r["id"]: r for r in api.as_(bob).get("/rooms").get_json()["rooms"]}
     assert rooms[general]["unread"] == 5
     response = api.as_(bob).post(f"/rooms/{general}/read", json={"seq": 3})
-    assert response.get_json() == {"room_id": general, "last_read_seq": 3, "unread": 2}
-    assert other_tab.take(1, kind="read")[0]["data"] == {"room_id": general, "last_read_seq": 3, "unread": 2}
+    assert response.get_json() == {"room_id": general, "last_read_seq": 3, "unread": 2, "mentions": 0}
+    assert other_tab.take(1, kind="read")[0]["data"] == {"room_id": general, "last_read_seq": 3, "unread": 2, "mentions": 0}
     api.as_(bob).post(f"/rooms/{general}/read", json={"seq": 1})  # never backwards
     api.as_(bob).post(f"/rooms/{general}/read", json={"seq": 99})  # never past the end
     assert api.as_(bob).get(f"/rooms/{general}").get_json()["unread"] == 0
@@ -288,7 +288,7 @@ def test_marking_read_where_the_marker_already_is_announces_nothing(live, api, a
     assert api.as_(alice).post(f"/rooms/{general}/read", json={"seq": 1}).status_code == 200
     stream = sse.Stream(base, alice.token)
     again = api.as_(alice).post(f"/rooms/{general}/read", json={"seq": 1})
-    assert again.get_json() == {"room_id": general, "last_read_seq": 1, "unread": 0}
+    assert again.get_json() == {"room_id": general, "last_read_seq": 1, "unread": 0, "mentions": 0}
     assert stream.quiet(0.7, kind="read")
     stream.close()
 

@@ -23,4 +23,4 @@ def authenticate():
     return None
 
 
-from chat.api import accounts, messages, openapi, rooms  # noqa: E402,F401  (routes)
+from chat.api import accounts, dms, messages, moderation, openapi, rooms, search  # noqa: E402,F401  (routes)

@@ -38,4 +38,4 @@ def delete_current_token():
 
 @bp.get("/me")
 def me():
-    return current_user.to_json()
+    return {**current_user.to_json(), "is_admin": current_user.is_admin}

@@ -1,7 +1,7 @@
 """A room's messages: history pages, posting, one message."""
 from flask_login import current_user
 
-from chat.access import room_for
+from chat.access import message_in, room_for
 from chat.api import bp
 from chat.api.payload import field, json_body
 from chat.errors import Problem
@@ -22,6 +22,7 @@ def list_messages(room_id):
     return {"messages": [message.to_json() for message in messages], "has_more": has_more}
 
 
+
 @bp.post("/rooms/<id:room_id>/messages")
 def post_message(room_id):
     room, _ = room_for(current_user, room_id, member=True)
@@ -37,3 +38,27 @@ def show_message(room_id, seq):
     if message is None:
         raise Problem(404, "message_not_found", "There is no message with that number in this room.")
     return message.to_json()
+
+
+@bp.patch("/rooms/<id:room_id>/messages/<id:seq>")
+def edit_message(room_id, seq):
+    """`{"body"}`: the author edits their message; the room hears `event: edit`."""
+    message, _ = message_in(current_user, room_id, seq)
+    message.edit(current_user, field(json_body(), "body"))
+    return message.to_json()
+
+
+@bp.delete("/rooms/<id:room_id>/messages/<id:seq>")
+def delete_message(room_id, seq):
+    """The author, the room's owner or a site admin leaves a tombstone; `event: delete`."""
+    message, moderator = message_in(current_user, room_id, seq)
+    message.delete(current_user, moderator)
+    return "", 204
+
+
+@bp.get("/rooms/<id:room_id>/messages/<id:seq>/versions")
+def message_versions(room_id, seq):
+    """Earlier versions of an edited message, oldest first (author and owner only)."""
+    message, moderator = message_in(current_user, room_id, seq, reading=True)
+    return {"versions": [version.to_json() for version in message.versions(current_user, moderator)],
+            "current": message.to_json()}

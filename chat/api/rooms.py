@@ -6,13 +6,17 @@ from chat.access import room_for
 from chat.api import bp
 from chat.api.payload import field, json_body
 from chat.errors import Problem
-from chat.models import Room
+from chat.models import Membership, Room
 from chat.params import SEQ_MAX
 
 
 @bp.get("/rooms")
 def list_rooms():
-    return {"rooms": [room.to_json(membership) for room, membership in Room.directory(current_user)]}
+    rooms = Room.directory(current_user)
+    counts = Membership.counts(current_user.id)
+    partners = Room.partners(current_user, [room for room, _ in rooms])
+    return {"rooms": [room.to_json(membership, counts.get(room.id), partners.get(room.id))
+                      for room, membership in rooms]}
 
 
 @bp.post("/rooms")
@@ -26,7 +30,8 @@ def create_room():
 @bp.get("/rooms/<id:room_id>")
 def show_room(room_id):
     room, membership = room_for(current_user, room_id)
-    data = room.to_json(membership)
+    counts = Membership.counts(current_user.id, [room.id]).get(room.id)
+    data = room.to_json(membership, counts, Room.partners(current_user, [room]).get(room.id))
     if membership is not None:
         data["members"] = [member.to_json() for member in room.members()]
         data["online"] = realtime.online(room.id)

@@ -1,8 +1,13 @@
-"""The domain: users and their logins, rooms, memberships and messages."""
+"""The domain: users and their logins, rooms, memberships, messages and the room's log."""
+from chat.models.ban import Ban
+from chat.models.log import RoomEvent
 from chat.models.membership import Membership
+from chat.models.mention import Mention
 from chat.models.message import Message
 from chat.models.room import Room
+from chat.models import search  # noqa: F401,E402  (attaches the full-text index's DDL to messages)
 from chat.models.token import AuthToken
 from chat.models.user import User
+from chat.models.version import MessageVersion
 
-__all__ = ["AuthToken", "Membership", "Message", "Room", "User"]
+__all__ = ["AuthToken", "Ban", "Membership", "Mention", "Message", "MessageVersion", "Room", "RoomEvent", "User"]

@@ -1,7 +1,7 @@
 """Who belongs to which room, in what role, and how far they have read."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,8 +70,17 @@ class Membership(db.Model):
         return self.role == OWNER
 
     def leave(self):
-        """Leave the room. A last owner hands the room to its longest-standing member."""
-        room, user, was_owner = self.room, self.user, self.is_owner
+        """Leave the room (not a direct message: that stays between its two people)."""
+        room, user = self.room, self.user
+        room.refuse_if_direct("leave")
+        self.remove()
+        db.session.commit()
+        announce_change("leave", user, room)
+
+    def remove(self):
+        """Delete the membership (uncommitted). A last owner hands the room to its
+        longest-standing member."""
+        room, was_owner = self.room, self.is_owner
         db.session.delete(self)
         db.session.flush()
         if was_owner and room.owners_count() == 0:
@@ -79,12 +88,30 @@ class Membership(db.Model):
                                      .order_by(Membership.created_at, Membership.id).limit(1))
             if heir is not None:
                 heir.role = OWNER
-        db.session.commit()
-        announce_change("leave", user, room)
 
-    @property
-    def unread(self):
-        return max(self.room.last_seq - self.last_read_seq, 0)
+    @staticmethod
+    def counts(user_id, room_ids=None):
+        """{room id: {"unread", "mentions"}} for the user's rooms (or those of
+        `room_ids`): messages by others after their read marker, not deleted, and
+        mentions of them among those. Edits, deletes and room events are not news."""
+        from chat.models.mention import Mention
+        from chat.models.message import MESSAGE, Message
+
+        mine = Membership.user_id == user_id
+        if room_ids is not None:
+            mine = and_(mine, Membership.room_id.in_(list(room_ids)))
+        counts = {room: {"unread": 0, "mentions": 0} for room in db.session.scalars(
+            select(Membership.room_id).where(mine))}
+        unread = (select(Message.room_id, func.count()).join(Membership, Membership.room_id == Message.room_id)
+                  .where(mine, Message.seq > Membership.last_read_seq, Message.kind == MESSAGE,
+                         Message.deleted_at.is_(None), Message.author_id != user_id).group_by(Message.room_id))
+        mentions = (select(Mention.room_id, func.count()).join(Membership, and_(
+            Membership.room_id == Mention.room_id, Membership.user_id == Mention.user_id))
+                    .where(mine, Mention.seq > Membership.last_read_seq).group_by(Mention.room_id))
+        for key, query in (("unread", unread), ("mentions", mentions)):
+            for room, count in db.session.execute(query):
+                counts[room][key] = count
+        return counts
 
     def mark_read(self, seq):
         """Move the read marker forward to `seq`: never back (tabs race), never past
@@ -95,7 +122,8 @@ class Membership(db.Model):
         db.session.commit()
         db.session.refresh(self)
         db.session.refresh(self.room)
-        data = {"room_id": self.room_id, "last_read_seq": self.last_read_seq, "unread": self.unread}
+        data = {"room_id": self.room_id, "last_read_seq": self.last_read_seq,
+                **Membership.counts(self.user_id, [self.room_id]).get(self.room_id, {"unread": 0, "mentions": 0})}
         if moved:  # every page view marks what it shows; only news is worth a broadcast
             announce(user_channel(self.user_id), "read", data)
         return data
@@ -110,10 +138,12 @@ class Membership(db.Model):
         }
 
 
-def announce_change(action, user, room, room_json=None):
+def announce_change(action, user, room, room_json=None, reason=None):
     """Tell the user's open streams to start (join) or stop (leave) the room, and the room."""
     data = {"room_id": room.id, "seq": room.last_seq}
     if room_json is not None:
         data["room"] = room_json
+    if reason is not None:
+        data["reason"] = reason
     announce(user_channel(user.id), action, data)
     announce(room_channel(room.id), "member", {"room_id": room.id, "action": action, "user": user.to_json()})

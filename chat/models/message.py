@@ -1,16 +1,24 @@
 """What people say in a room, numbered by the room's gap-free sequence."""
+import json
 import re
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models.log import DELETE, EDIT, RoomEvent, next_seq
+from chat.models.mention import Mention
 from chat.models.text import clean_text
 from chat.models.types import BigId, UTCDateTime, iso, utcnow
+from chat.models.version import MessageVersion
+from chat.realtime.hub import room_channel
+from chat.realtime.publish import announce
 
 BODY_MAX = 4000
+# A system message records a moderation action ("alice removed mallory"): no body, and `data` says what.
+MESSAGE, SYSTEM = "message", "system"
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
@@ -44,8 +52,13 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default=MESSAGE, server_default=MESSAGE)
+    data: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
 
     @classmethod
     def page(cls, room_id, *, before=None, after=None, limit=50):
@@ -66,6 +79,12 @@ class Message(db.Model):
         return rows[:limit][::-1], len(rows) > limit
 
     @classmethod
+    def any_between(cls, room_id, after, upto):
+        """Whether the room has a message with after < seq <= upto."""
+        return db.session.scalar(select(cls.id).where(
+            cls.room_id == room_id, cls.seq > after, cls.seq <= upto).limit(1)) is not None
+
+    @classmethod
     def at(cls, room_id, seq):
         return db.session.scalar(select(cls).where(cls.room_id == room_id, cls.seq == seq)
                                  .options(joinedload(cls.author)))
@@ -77,18 +96,84 @@ class Message(db.Model):
             cls.room_id == room_id, cls.author_id == author_id, cls.client_id == client_id))
 
     @property
+    def event_type(self):
+        """Its SSE event: `room` for a system message, else `message`."""
+        return "room" if self.kind == SYSTEM else "message"
+
+    def changeable_by(self, user, moderator=False):
+        """Raise a Problem unless `user` may delete this message (and, when not a
+        `moderator` — the room's owner or a site admin — edit it)."""
+        if self.kind != MESSAGE:
+            raise Problem(409, "not_a_message", "Room events cannot be edited or deleted.")
+        if self.author_id != user.id and not moderator:
+            raise Problem(403, "not_your_message", "You can only change your own messages.")
+
+    def edit(self, editor, body):
+        """Replace the body, keeping the old one as a version; returns the RoomEvent,
+        or None when nothing changed. Only the author may edit."""
+        self.changeable_by(editor)
+        body = check_body(body)
+        seq = next_seq(self.room_id)  # the room's lock, then the message as it stands
+        db.session.refresh(self)
+        if self.deleted_at is not None:
+            db.session.rollback()
+            raise Problem(409, "message_deleted", "This message was deleted.")
+        if body == self.body:
+            db.session.rollback()
+            return None
+        db.session.add(MessageVersion(message_id=self.id, body=self.body, written_at=self.edited_at or self.created_at))
+        self.body, self.edited_at = body, utcnow()
+        Mention.record(self)
+        return self.log(EDIT, seq, editor)
+
+    def delete(self, actor, moderator=False):
+        """Leave a tombstone in the message's place: the body, its versions and
+        its mentions go; the seq stays. Returns the RoomEvent, or None when it
+        was deleted already."""
+        self.changeable_by(actor, moderator)
+        seq = next_seq(self.room_id)
+        db.session.refresh(self)
+        if self.deleted_at is not None:
+            db.session.rollback()
+            return None
+        self.body, self.deleted_at, self.deleted_by_id = "", utcnow(), actor.id
+        db.session.execute(delete(MessageVersion).where(MessageVersion.message_id == self.id))
+        Mention.forget(self)
+        return self.log(DELETE, seq, actor)
+
+    def log(self, kind, seq, actor):
+        """Commit the change as the room's event `seq`, then announce it."""
+        event = RoomEvent(room_id=self.room_id, seq=seq, kind=kind, message=self, actor=actor)
+        db.session.add(event)
+        db.session.commit()
+        announce(room_channel(self.room_id), kind, event.to_json(), seq=seq)
+        return event
+
+    def versions(self, viewer, moderator=False):
+        """The earlier versions, oldest first: for the author and the room's owner only."""
+        if self.author_id != viewer.id and not moderator:
+            raise Problem(403, "not_your_message", "Only the author and the room's owner can see earlier versions.")
+        return MessageVersion.of(self.id)
+
+    @property
     def url(self):
         """The permalink. Built by hand so it works outside a request (the stream)."""
         return f"/rooms/{self.room_id}/messages/{self.seq}"
 
     def to_json(self):
-        return {
+        data = {
             "id": self.id,
             "room_id": self.room_id,
             "seq": self.seq,
+            "kind": self.kind,
             "author": self.author.to_json(),
             "body": self.body,
             "client_id": self.client_id,
             "created_at": iso(self.created_at),
+            "edited_at": iso(self.edited_at) if self.edited_at else None,
+            "deleted": self.deleted_at is not None,
             "url": self.url,
         }
+        if self.kind == SYSTEM:
+            data["event"] = json.loads(self.data)
+        return data

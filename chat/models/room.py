@@ -8,8 +8,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models.ban import Ban
+from chat.models.direct import Direct
+from chat.models.log import next_seq
 from chat.models.membership import MEMBER, OWNER, Membership
+from chat.models.mention import Mention
 from chat.models.message import Message, check_body, check_client_id
+from chat.models.moderation import Moderation
 from chat.models.text import clean_text
 from chat.models.types import UTCDateTime, iso, utcnow
 from chat.models.user import User
@@ -17,7 +22,7 @@ from chat.realtime.hub import room_channel
 from chat.realtime.publish import announce
 
 
-class Room(db.Model):
+class Room(Direct, Moderation, db.Model):
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +33,8 @@ class Room(db.Model):
     # The seq of the room's latest message; bumped under a row lock per post.
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A direct message's two user ids, "<lower>:<higher>": one room per pair.
+    dm_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     memberships = relationship("Membership", back_populates="room", cascade="all, delete-orphan")
 
@@ -74,13 +81,18 @@ class Room(db.Model):
         """`user` joins this public room; returns (membership, created)."""
         if self.private and Membership.of(self.id, user.id) is None:
             raise Problem(403, "invite_only", "This room is invite-only; ask a member to invite you.")
+        if Ban.of(self.id, user.id):
+            raise Problem(403, "banned", "You are banned from this room.")
         return Membership.grant(self, user)
 
     def invite(self, username):
         """Add the user named `username`; returns (membership, created)."""
-        user = User.named(username)
+        self.refuse_if_direct("invite anyone into")
+        user = User.named(username, active=True)
         if user is None:
             raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
+        if Ban.of(self.id, user.id):
+            raise Problem(403, "banned", f"{user.username} is banned from this room.", field="username")
         return Membership.grant(self, user, MEMBER)
 
     def owners_count(self):
@@ -94,19 +106,14 @@ class Room(db.Model):
     def post(self, author, body, client_id=None):
         """Store a message from `author`; returns (message, created).
 
-        The seq comes from this room's counter, incremented by an UPDATE in
-        the same transaction as the INSERT. The UPDATE holds the room's row
-        lock (Postgres) or the database write lock (SQLite) until commit, so
-        posts to one room commit one at a time in seq order, and a rolled-back
-        post takes its increment with it: no gaps, no duplicates. A post that
-        repeats an earlier client_id returns the earlier message.
+        The seq is the room's next (see chat.models.log.next_seq), taken in
+        the same transaction as the INSERT, with the mentions it makes. A post
+        that repeats an earlier client_id returns the earlier message.
         """
         body, client_id = check_body(body), check_client_id(client_id)
         if client_id and (earlier := Message.sent_as(self.id, author.id, client_id)):
             return earlier, False
-        bump = (update(Room.__table__).where(Room.id == self.id)
-                .values(last_seq=Room.last_seq + 1).returning(Room.last_seq))
-        seq = db.session.execute(bump).scalar_one()
+        seq = next_seq(self.id)
         set_committed_value(self, "last_seq", seq)
         # Your own messages are never unread.
         db.session.execute(update(Membership.__table__).where(
@@ -114,6 +121,8 @@ class Room(db.Model):
         message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
         db.session.add(message)
         try:
+            db.session.flush()
+            Mention.record(message)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -128,19 +137,23 @@ class Room(db.Model):
         """Tell the room `user` is typing; ephemeral, not stored."""
         announce(room_channel(self.id), "typing", {"room_id": self.id, "user": user.to_json()})
 
-    def to_json(self, membership=None):
-        """The room as `membership`'s holder sees it (None: a non-member)."""
+    def to_json(self, membership=None, counts=None, partner=None):
+        """The room as `membership`'s holder sees it (None: a non-member), with
+        their `counts` ({"unread", "mentions"}); a DM is named after its `partner`."""
         data = {
             "id": self.id,
-            "name": self.name,
+            "name": partner.username if partner else self.name,
             "topic": self.topic,
             "private": self.private,
+            "direct": self.is_direct,
             "member": membership is not None,
             "last_seq": self.last_seq,
             "created_at": iso(self.created_at),
         }
+        if partner is not None:
+            data["partner"] = partner.to_json()
         if membership is not None:
             data["role"] = membership.role
             data["last_read_seq"] = membership.last_read_seq
-            data["unread"] = max(self.last_seq - membership.last_read_seq, 0)
+            data.update(counts or {"unread": 0, "mentions": 0})
         return data

@@ -47,7 +47,7 @@ class AuthToken(db.Model):
         if not isinstance(secret, str) or not secret or len(secret) > 256:
             return None
         token = db.session.scalar(select(cls).where(cls.digest == digest(secret)))
-        if token is None or (token.expires_at and token.expires_at <= utcnow()):
+        if token is None or (token.expires_at and token.expires_at <= utcnow()) or not token.user.is_active:
             return None
         return token
 

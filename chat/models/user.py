@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import String, select
+from sqlalchemy import String, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     username_key: Mapped[str] = mapped_column(String(128), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A site admin moderates every room (set with `flask users admin`).
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
 
@@ -113,11 +116,36 @@ class User(UserMixin, db.Model):
         return Problem(409, "username_taken", "That username is taken.", field="username")
 
     @classmethod
-    def named(cls, username):
-        """The user with this name, compared the way names are unique, or None."""
+    def named(cls, username, active=False):
+        """The user with this name, compared the way names are unique, or None
+        (and, with `active`, None for a deactivated account)."""
         if not isinstance(username, str):
             return None
-        return db.session.scalar(select(cls).where(cls.username_key == username_key(username)))
+        user = db.session.scalar(select(cls).where(cls.username_key == username_key(username)))
+        return None if user is None or (active and not user.is_active) else user
+
+    @classmethod
+    def inactive_among(cls, ids):
+        """The ids among `ids` of deactivated accounts."""
+        return set(db.session.scalars(select(cls.id).where(cls.id.in_(list(ids)), cls.deactivated_at.is_not(None))))
+
+    @property
+    def is_active(self):
+        """flask-login's question: a deactivated account is logged in nowhere."""
+        return self.deactivated_at is None
+
+    def deactivate(self):
+        """End every session and token of this account and refuse new ones; its
+        open streams close (its messages and memberships stay)."""
+        from chat.models.token import AuthToken
+        from chat.realtime.hub import user_channel
+        from chat.realtime.publish import announce
+
+        if self.deactivated_at is None:
+            self.deactivated_at = utcnow()
+        db.session.execute(delete(AuthToken).where(AuthToken.user_id == self.id))
+        db.session.commit()
+        announce(user_channel(self.id), "signed_out", {"reason": "deactivated"})
 
     @classmethod
     def authenticate(cls, username, password):
@@ -128,7 +156,7 @@ class User(UserMixin, db.Model):
         if user is None:
             check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
             return None
-        return user if user.check_password(password) else None
+        return user if user.check_password(password) and user.is_active else None
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(

@@ -186,6 +186,8 @@ class Hub:
                     self.release(stream, data["room_id"])
                     stream.offer(("leave", data["room_id"], None, body))
                     moved.append((stream, data["room_id"], -1))
+                elif kind == "signed_out":  # the account was deactivated: its logins are gone
+                    stream.end()
                 elif kind not in ("join", "leave"):
                     stream.offer(("user", None, None, body))
         for stream, room, delta in moved:
@@ -226,13 +228,17 @@ class Hub:
 
     def revalidate(self):
         """Replay, as join and leave events, the membership changes the database
-        shows for local users: a lost `leave` must not keep a removed member reading."""
-        from chat.models import Membership
+        shows for local users: a lost `leave` must not keep a removed member reading,
+        nor a lost `signed_out` a deactivated account."""
+        from chat.models import Membership, User
 
         with self.lock:
             routed = {user: set().union(*(s.registered for s in streams)) for user, streams in self.users.items()}
         with self.app.app_context():
             now = Membership.positions_by_user(routed)
+            gone = User.inactive_among(routed)
+        for user in gone:
+            self.user_event(user, "signed_out", {}, b"")
         for user, rooms in routed.items():
             for room in rooms - set(now[user]):
                 data = {"room_id": room}

@@ -11,16 +11,17 @@ PING = comment("ping")
 
 
 def message_page(room_id, after, before=None, limit=REPLAY_BATCH):
-    """Up to `limit` (seq, body) of the room's messages after `after` (and before
-    `before`), in seq order, read in the current session."""
-    from chat.models import Message
+    """Up to `limit` (seq, body) of the room's log after `after` (and before
+    `before`), in seq order, read in the current session: messages, system
+    messages (`event: room`), edits and deletes, each as it stands now."""
+    from chat.models.log import log_page
 
-    page, _ = Message.page(room_id, after=after, before=before, limit=limit)
-    return [(m.seq, Event(compact(m.to_json()), event="message").body()) for m in page]
+    return [(entry.seq, Event(compact(entry.to_json()), event=entry.event_type).body())
+            for entry in log_page(room_id, after, before, limit)]
 
 
 def message_frames(app, room_id, after, before=None, first=None):
-    """(seq, body) for the room's messages with after < seq (< before), in seq
+    """(seq, body) for the room's log entries with after < seq (< before), in seq
     order: `first` (a page read already, of up to PREFETCH), then batches. No
     database connection is held between batches."""
     if first is not None:

@@ -15,7 +15,7 @@ def test_signing_up_returns_the_user_and_a_working_token(api):
     body = response.get_json()
     assert body["user"]["username"] == "alice"
     me = api.get("/me", headers={"Authorization": f"Bearer {body['token']}"})
-    assert me.status_code == 200 and me.get_json() == body["user"]
+    assert me.status_code == 200 and me.get_json() == {**body["user"], "is_admin": False}
 
 
 def test_signing_up_a_taken_name_in_another_case_or_width_is_a_409(api, alice):

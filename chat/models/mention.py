@@ -1,0 +1,42 @@
+"""@username in a message, stored for each member it mentions."""
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chat import markup
+from chat.extensions import db
+from chat.models.types import BigId
+
+
+class Mention(db.Model):
+    __tablename__ = "mentions"
+    __table_args__ = (UniqueConstraint("message_id", "user_id"),
+                      Index("ix_mentions_user_room_seq", "user_id", "room_id", "seq"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+
+    @classmethod
+    def record(cls, message):
+        """Store who `message` mentions (flushed, not committed): members of its
+        room other than the author. Anyone else named is ignored, and learns nothing."""
+        from chat.models.membership import Membership
+        from chat.models.user import User, username_key
+
+        db.session.execute(delete(cls).where(cls.message_id == message.id))
+        keys = {username_key(name) for name in markup.mentioned_names(message.body)}
+        if not keys:
+            return []
+        members = db.session.execute(select(User.id, User.username).join(
+            Membership, Membership.user_id == User.id).where(
+            Membership.room_id == message.room_id, User.username_key.in_(keys), User.id != message.author_id)).all()
+        named = [user_id for user_id, username in members if markup.mentions(message.body, username)]
+        db.session.add_all(cls(message_id=message.id, user_id=user_id, room_id=message.room_id, seq=message.seq)
+                           for user_id in named)
+        return named
+
+    @classmethod
+    def forget(cls, message):
+        db.session.execute(delete(cls).where(cls.message_id == message.id))

@@ -1,0 +1,31 @@
+"""The search page: the messages in your rooms that match some words."""
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from chat.access import room_for
+from chat.errors import Problem
+from chat.models.search import OFFSET_MAX, QUERY_MAX, search, searchable_rooms
+from chat.params import SEQ_MAX, number_arg
+from chat.rooms import require_login
+
+bp = Blueprint("search", __name__)
+bp.before_request(require_login)
+
+
+@bp.get("/search")
+def index():
+    """?q=words&room=<id, or empty for all>&offset=n. No words yet is the empty
+    form; a query that cannot run is the form again saying why, with its 4xx."""
+    q, room = request.args.get("q", ""), request.args.get("room", "")
+    form = {"q": q, "room": room, "rooms": searchable_rooms(current_user), "query_max": QUERY_MAX}
+    if not q.strip():
+        return render_template("search/index.html", **form)
+    try:
+        room_id = number_arg("room", low=1, high=SEQ_MAX) if room else None
+        offset = number_arg("offset", low=0, high=OFFSET_MAX, default=0)
+        if room_id is not None:
+            room_for(current_user, room_id, member=True)
+        results = search(current_user, q, room_id=room_id, offset=offset)
+    except Problem as problem:
+        return render_template("search/index.html", error=problem.message, **form), problem.status
+    return render_template("search/index.html", results=results, offset=offset, **form)

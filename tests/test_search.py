@@ -1,0 +1,201 @@
+"""The search page, and the search index as the migrations build it."""
+import re
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import event, text
+
+from chat import create_app
+from chat.extensions import db
+from chat.models import Message, Room, User
+from chat.models.search import FTS, GIN, search
+from config import TestingConfig
+from tests.conftest import PASSWORD, Auth
+
+
+def logged_in(app, who):
+    client = app.test_client()
+    Auth(client).login(who.username)
+    return client
+
+
+def post_message(app, room_id, who, body):
+    with app.app_context():
+        db.session.get(Room, room_id).post(db.session.get(User, who.id), body)
+
+
+def main_of(response):
+    return re.search(r"<main.*</main>", response.get_data(as_text=True), re.S).group(0)
+
+
+def results_of(response):
+    """[(href, text with <mark> kept)] of each result on the page."""
+    found = re.findall(r'<li class="search-result">\s*<a href="([^"]+)">(.*?)</a>', main_of(response), re.S)
+    return [(href, re.sub(r"\s+", " ", re.sub(r"<(?!/?mark>)[^>]+>", " ", inner)).strip()) for href, inner in found]
+
+
+def test_the_page_shows_each_match_with_its_words_marked_and_a_link_to_it(app, alice, bob, general):
+    post_message(app, general, alice, "lunch at noon")
+    post_message(app, general, bob, "we are deploying the lander")
+    response = logged_in(app, alice).get("/search?q=deploy+lander")
+    assert response.status_code == 200
+    ((href, shown),) = results_of(response)
+    assert href == f"/rooms/{general}/messages/2"
+    assert "<mark>deploying</mark> the <mark>lander</mark>" in shown
+    assert shown.startswith("general bob ")
+
+
+def test_html_in_a_message_is_shown_as_text(app, alice, general):
+    post_message(app, general, alice, "<script>alert(1)</script> deploy <img src=x onerror=alert(2)>")
+    page = main_of(logged_in(app, alice).get("/search?q=deploy"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>deploy</mark> &lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<script>" not in page and "<img" not in page
+
+
+def test_with_no_words_yet_the_page_is_the_empty_form(app, alice, general):
+    for url in ("/search", "/search?q=", "/search?q=+++&room="):
+        response = logged_in(app, alice).get(url)
+        assert response.status_code == 200
+        page = main_of(response)
+        assert '<input type="search" id="q" name="q"' in page
+        assert "every word you type" in page and "search-result" not in page
+
+
+def test_no_match_says_so(app, alice, general):
+    post_message(app, general, alice, "lunch at noon")
+    page = main_of(logged_in(app, alice).get("/search?q=deploy"))
+    assert "No messages in your rooms match “deploy”." in page
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ("q=!!!", 400, "Search for words: letters or digits, not only punctuation."),
+    ("q=" + "x" * 201, 400, "Search for at most 200 characters."),
+    ("q=deploy&offset=-1", 400, "&#39;offset&#39; must be a whole number from 0 to 10000."),
+    ("q=deploy&room=abc", 400, "&#39;room&#39; must be a whole number from 1 to 2147483647."),
+    ("q=deploy&room=999", 404, "There is no such room, or you are not in it."),
+])
+def test_bad_input_shows_the_form_again_saying_what_is_wrong(app, alice, general, query, status, message):
+    response = logged_in(app, alice).get("/search?" + query)
+    assert response.status_code == status
+    page = main_of(response)
+    assert f'<ul class="errors" id="q-errors"><li>{message}</li></ul>' in page
+    assert 'aria-invalid="true"' in page and "search-result" not in page
+
+
+def test_the_room_filter_offers_my_rooms_and_keeps_to_the_one_chosen(app, alice, general, secret):
+    post_message(app, general, alice, "deploy in general")
+    post_message(app, secret, alice, "deploy in secret")
+    response = logged_in(app, alice).get(f"/search?q=deploy&room={secret}")
+    assert [href for href, _ in results_of(response)] == [f"/rooms/{secret}/messages/1"]
+    page = main_of(response)
+    assert f'<option value="{secret}" selected>secret</option>' in page
+    assert f'<option value="{general}">general</option>' in page
+
+
+def test_a_private_room_i_am_not_in_shows_nothing_on_the_page(app, alice, mallory, secret):
+    post_message(app, secret, alice, "deploy xylophone")
+    client = logged_in(app, mallory)
+    found = client.get("/search?q=xylophone")
+    assert results_of(found) == [] and "No messages in your rooms match" in main_of(found)
+    for response in (client.get("/search?q=deploy"), client.get(f"/search?q=deploy&room={secret}")):
+        assert results_of(response) == []
+        assert "xylophone" not in response.get_data(as_text=True)
+    assert client.get(f"/search?q=deploy&room={secret}").status_code == 404
+
+
+def test_more_results_are_a_link_away(app, alice, general):
+    for n in range(25):
+        post_message(app, general, alice, f"deploy {n}")
+    client = logged_in(app, alice)
+    first = client.get(f"/search?q=deploy&room={general}")
+    assert len(results_of(first)) == 20
+    more = re.search(r'<a class="page-link" href="([^"]+)">More results</a>', main_of(first)).group(1)
+    assert more == f"/search?q=deploy&amp;room={general}&amp;offset=20"
+    second = client.get(more.replace("&amp;", "&"))
+    assert len(results_of(second)) == 5 and "More results" not in main_of(second)
+
+
+def test_the_top_bar_has_a_search_box_once_logged_in(app, client, alice):
+    assert "Search messages" not in client.get("/login").get_data(as_text=True)
+    page = logged_in(app, alice).get("/rooms").get_data(as_text=True)
+    assert '<form method="get" action="/search" role="search" class="topbar-search">' in page
+    assert '<label for="topbar-q" class="visually-hidden">Search messages</label>' in page
+
+
+def test_the_page_needs_a_login(client):
+    response = client.get("/search?q=deploy")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_search_is_answered_from_the_full_text_index(app, alice, general):
+    post_message(app, general, alice, "deploy")
+    with app.app_context():
+        sent = []
+
+        def record(connection, cursor, statement, parameters, context, executemany):
+            sent.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert len(search(db.session.get(User, alice.id), "deploy").hits) == 1
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        statement, parameters = next((s, p) for s, p in sent if f"{FTS} MATCH" in s or "@@" in s)
+        connection = db.session.connection()
+        if db.engine.dialect.name == "sqlite":
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            assert f"SCAN {FTS} VIRTUAL TABLE INDEX 0:M" in plan[0][3]
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table would not need the index
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+            assert f"Bitmap Index Scan on {GIN}" in plan
+
+
+@pytest.fixture
+def migrated(empty_database):
+    """An app on a database built by the migrations, not create_all."""
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database)
+    with app.app_context():
+        yield app
+        app.extensions["realtime"].stop()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def index_ddl():
+    """The search index's DDL as the database itself records it."""
+    if db.engine.dialect.name == "sqlite":
+        query = f"SELECT name, sql FROM sqlite_master WHERE name LIKE '{FTS}%' AND sql IS NOT NULL ORDER BY name"
+    else:
+        query = f"SELECT indexname, indexdef FROM pg_indexes WHERE indexname = '{GIN}'"
+    return db.session.execute(text(query)).all()
+
+
+def test_upgrading_indexes_the_messages_already_there_and_keeps_the_index_in_step(migrated):
+    upgrade(revision="d87fb9c702c4")
+    alice = User.register("alice", PASSWORD)
+    room = Room.create(alice, "general")
+    room.post(alice, "deploying before the index")
+    db.session.commit()
+    upgrade()
+    assert [hit.message.body for hit in search(alice, "deploy").hits] == ["deploying before the index"]
+    room.post(alice, "deploy after it")
+    Message.at(room.id, 1).edit(alice, "launching before the index")
+    assert [hit.message.body for hit in search(alice, "deploy").hits] == ["deploy after it"]
+    assert [hit.message.body for hit in search(alice, "launch").hits] == ["launching before the index"]
+    Message.at(room.id, 2).delete(alice)
+    assert search(alice, "deploy").hits == []
+    db.session.rollback()  # the migration's DROP would wait for this session's read lock
+    downgrade(revision="d87fb9c702c4")
+    assert index_ddl() == []
+
+
+def test_a_migrated_database_has_the_same_search_index_as_one_built_from_the_models(migrated):
+    upgrade()
+    from_migrations = index_ddl()
+    db.session.rollback()
+    downgrade(revision="base")
+    db.session.execute(text("DROP TABLE alembic_version"))
+    db.session.commit()
+    db.create_all()
+    assert from_migrations == index_ddl() != []
