@@ -29,6 +29,22 @@ class InviteForm(FlaskForm):
     username = StringField("Invite by username")
 
 
+class DirectForm(FlaskForm):
+    """Start (or open) a direct message."""
+
+    username = StringField("Message someone by username")
+
+
+class RoomSettingsForm(FlaskForm):
+    """The owner's rename and topic form; prefixed "settings-" so its ids are its own on the room page."""
+
+    name = StringField("Room name")
+    topic = StringField("Topic")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="settings", **kwargs)
+
+
 def show_problem(form, problem):
     """Put a model's refusal next to the field it is about (or atop the form)."""
     target = getattr(form, problem.field, None) if problem.field else None

@@ -1,23 +1,27 @@
 """Room pages: the directory, a room with its history, joining, inviting, leaving."""
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from chat import markup, realtime
 from chat.access import room_for
 from chat.errors import Problem
 from chat.extensions import login_manager
-from chat.forms import InviteForm, MessageForm, RoomForm, show_problem
+from chat.forms import DirectForm, InviteForm, MessageForm, RoomForm, RoomSettingsForm, show_problem
 from chat.models import Membership, Message, Room
 from chat.models.types import iso
 from chat.params import SEQ_MAX, number_arg
 
 bp = Blueprint("rooms", __name__)
 bp.add_app_template_filter(markup.rich, "rich")
+bp.add_app_template_filter(markup.happened, "happened")
 bp.add_app_template_test(markup.mentions, "mentioning")
 bp.add_app_template_filter(iso, "iso")
 PAGE = 50
+# Where a live page goes when its room's owner takes the reader out (static/js/unread.js).
+LEFT = {"removed": "A room's owner removed you from it.",
+        "banned": "A room's owner banned you from it: you cannot join it again."}
 
 
 @bp.before_request
@@ -33,13 +37,19 @@ def home():
 
 
 @bp.get("/rooms")
-def index(form=None, status=200):
+def index(form=None, status=200, dm=None):
     cursor = realtime.cursor_of(Membership.positions_of(current_user.id))
     rooms = Room.directory(current_user)
     mine = [(room, membership) for room, membership in rooms if membership is not None]
     others = [room for room, membership in rooms if membership is None]
-    return render_template("rooms/index.html", mine=mine, others=others, cursor=cursor,
-                           form=form or RoomForm()), status
+    return render_template("rooms/index.html", mine=mine, others=others, cursor=cursor, notice=LEFT.get(
+        request.args.get("left")), form=form or RoomForm(), dm=dm or DirectForm(), **sidebar(mine)), status
+
+
+def sidebar(rooms):
+    """What a list of the user's rooms shows: unread and mention counts, and whom each DM is with."""
+    return {"counts": Membership.counts(current_user.id),
+            "partners": Room.partners(current_user, [room for room, _ in rooms])}
 
 
 @bp.post("/rooms")
@@ -61,7 +71,7 @@ def show(room_id):
     return render_room(room, membership)
 
 
-def render_room(room, membership, form=None, invite=None, status=200):
+def render_room(room, membership, form=None, invite=None, settings=None, status=200):
     """The room page: a window of history (?before=, ?after= or ?around=), the
     user's rooms, members and who is online, and the composer."""
     if membership is None:
@@ -72,9 +82,12 @@ def render_room(room, membership, form=None, invite=None, status=200):
     window = history_window(room, latest=positions[room.id])
     if window["messages"]:
         membership.mark_read(window["messages"][-1].seq)
+    rooms = Room.joined_by(current_user)
+    moderator = current_user.is_admin or membership.is_owner
     return render_template(
         "rooms/show.html", room=room, membership=membership, cursor=realtime.cursor_of(positions), **window,
-        rooms=Room.joined_by(current_user), members=room.members(), online=realtime.online(room.id),
+        rooms=rooms, **sidebar(rooms), members=room.members(), online=realtime.online(room.id),
+        moderator=moderator, settings=settings or RoomSettingsForm(name=room.name, topic=room.topic),
         form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
     ), status
 
@@ -88,9 +101,10 @@ def history_window(room, latest):
     if around is not None:
         before = min(around + PAGE // 2 + 1, SEQ_MAX)
     messages, _ = Message.page(room.id, before=before, after=after, limit=PAGE)
+    # Seqs also number edits and deletes, so "newer" means a newer *message*.
     return {"messages": messages, "highlight": around,
             "has_older": bool(messages) and messages[0].seq > 1,
-            "has_newer": bool(messages) and messages[-1].seq < latest}
+            "has_newer": bool(messages) and Message.any_between(room.id, messages[-1].seq, latest)}
 
 
 @bp.post("/rooms/<id:room_id>/join")

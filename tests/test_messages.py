@@ -248,3 +248,33 @@ def test_a_tampered_client_id_shows_a_visible_error_and_stores_nothing(app, alic
     assert response.status_code == 400
     assert "client_id must be" in response.get_data(as_text=True)
     assert stored(app, general) == []
+
+
+def test_the_room_page_shows_edits_tombstones_and_room_events_in_their_places(app, api, alice, bob, general):
+    for body in ("first", "second", "third"):
+        api.as_(bob).post(f"/rooms/{general}/messages", json={"body": body})
+    api.as_(bob).call("PATCH", f"/rooms/{general}/messages/1", json={"body": "first, better"})
+    api.as_(alice).delete(f"/rooms/{general}/messages/2")
+    api.as_(alice).call("PATCH", f"/rooms/{general}", json={"topic": "News"})
+    page = logged_in(app, bob).get(f"/rooms/{general}").get_data(as_text=True)
+    seqs = re.findall(r'<li class="message[^"]*" id="m(\d+)"', page)
+    assert seqs == ["1", "2", "3", "6"]  # 4 and 5 numbered the edit and the delete
+    first = re.search(r'<li [^>]*id="m1".*?</li>', page, re.S).group(0)
+    assert "first, better" in first and '<span class="edited">(edited)</span>' in first
+    deleted = re.search(r'<li [^>]*id="m2".*?</li>', page, re.S).group(0)
+    assert "deleted" in deleted.split(">")[0] and "Message deleted" in deleted and "second" not in deleted
+    event = re.search(r'<li class="message system" id="m6".*?</li>', page, re.S).group(0)
+    assert "alice changed the topic to \u201cNews\u201d" in event
+    assert "Newer messages" not in page  # the log ends in a room event, not a newer message
+
+
+def test_the_sidebar_counts_unread_messages_and_mentions_not_edits_or_events(app, api, alice, bob, general, secret):
+    api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "hi @bob"})
+    api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "and hello"})
+    api.as_(alice).call("PATCH", f"/rooms/{general}/messages/2", json={"body": "and hello again"})
+    api.as_(alice).call("PATCH", f"/rooms/{general}", json={"topic": "News"})
+    api.as_(alice).post(f"/rooms/{secret}/members", json={"username": "bob"})
+    page = logged_in(app, bob).get(f"/rooms/{secret}").get_data(as_text=True)
+    entry = re.search(rf'<li data-room-id="{general}".*?</li>', page, re.S).group(0)
+    assert 'data-unread="2" data-mentions="1"' in entry
+    assert re.search(r'<span class="mention-count">@1<', entry) and re.search(r'<span class="unread">2<', entry)

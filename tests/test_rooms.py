@@ -92,7 +92,7 @@ def test_creating_a_room_through_the_form_redirects_to_it(app, alice, private, c
         assert (room.name, room.topic, room.private) == ("design", "Pixels", private)
     assert membership(app, room_id, alice) == "owner"
     page = client.get(response.location).get_data(as_text=True)
-    assert '<h1 id="room-name">design' in page
+    assert '<h1 id="room-name"><span class="room-title">design' in page
     assert ('<span class="badge">private</span>' in page) is private
     assert directory(client) == (["design"], [])
 

@@ -94,14 +94,17 @@
     });
   }
 
-  Chat.on('message', function (m) {
+  // Messages, and system messages ("alice removed mallory"), join the timeline alike.
+  function arrived(m) {
     if (m.room_id !== room) { return; }
     latestSeen = Math.max(latestSeen, m.seq);
     if (hasNewer) { Chat.show(pill, true); return; }  // a gap lies between: scrolling down fills it
     var follow = atBottom();
     if (!timeline.add([m])) { return; }
     if (follow) { toBottom(); readShown(); } else { Chat.show(pill, true); }
-  });
+  }
+  Chat.on('message', arrived);
+  Chat.on('room', arrived);
 
   Chat.on('reset', function (data) {
     for (var i = 0; i < data.room_ids.length; i++) {

@@ -26,10 +26,53 @@
     for (var j = 0; j < all.length; j++) { mark(all[j]); }
   }
 
+  var chat = Chat.$('chat');
+  var moderator = chat && chat.getAttribute('data-moderator') === 'true';
+  var direct = chat && chat.getAttribute('data-direct') === 'true';
+  var token = document.querySelector('meta[name="csrf-token"]');
+
+  /* A plain POST form with one button, as templates/rooms/_member_actions.html renders. */
+  function action(path, text, label, field, className) {
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = path;
+    form.className = 'inline';
+    var fields = [['csrf_token', token ? token.getAttribute('content') : '']].concat(field ? [field] : []);
+    for (var i = 0; i < fields.length; i++) {
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = fields[i][0];
+      input.value = fields[i][1];
+      form.appendChild(input);
+    }
+    var button = document.createElement('button');
+    button.type = 'submit';
+    button.className = className;
+    button.setAttribute('aria-label', label);
+    button.appendChild(document.createTextNode(text));
+    form.appendChild(button);
+    return form;
+  }
+
+  /* What the reader can do about someone who joined while the page was open. */
+  function actions(user) {
+    var span = document.createElement('span');
+    span.className = 'member-actions';
+    if (direct || user.id === Chat.userId) { return span; }
+    span.appendChild(action('/dms', 'Message', 'Message ' + user.username, ['username', user.username], 'link'));
+    if (moderator) {
+      var base = '/rooms/' + room + '/members/' + encodeURIComponent(user.username) + '/';
+      span.appendChild(action(base + 'remove', 'Remove', 'Remove ' + user.username, null, 'link danger'));
+      span.appendChild(action(base + 'ban', 'Ban', 'Ban ' + user.username, null, 'link danger'));
+    }
+    return span;
+  }
+
   function add(user) {
     if (find(user.id)) { return; }
     var li = document.createElement('li');
     li.setAttribute('data-user-id', user.id);
+    li.setAttribute('data-username', user.username);
     var dot = document.createElement('span');
     dot.className = 'dot';
     dot.setAttribute('aria-hidden', 'true');
@@ -42,6 +85,7 @@
     li.appendChild(dot);
     li.appendChild(name);
     li.appendChild(status);
+    li.appendChild(actions(user));
     list.appendChild(li);
     mark(li);
   }

@@ -44,12 +44,34 @@
     return node;
   }
 
+  /* What a system message says after its actor's name; chat/markup.py `happened` says the same. */
+  function happened(event) {
+    var user = (event.user && event.user.username) || 'someone';
+    switch (event.action) {
+      case 'kick': return 'removed ' + user;
+      case 'ban': return 'banned ' + user;
+      case 'unban': return 'unbanned ' + user;
+      case 'rename': return 'renamed the room to \u201c' + event.name + '\u201d';
+      case 'topic': return event.topic ? 'changed the topic to \u201c' + event.topic + '\u201d' : 'cleared the topic';
+      default: return 'changed the room';
+    }
+  }
+
+  function body(m) {
+    if (m.kind === 'system') { return el('div', 'body', m.author.username + ' ' + happened(m.event)); }
+    if (m.deleted) { return el('div', 'body tombstone', 'Message deleted'); }
+    var div = el('div', 'body');
+    div.appendChild(Chat.format(m.body, Chat.username));
+    return div;
+  }
+
   function render(m, pending) {
-    var li = el('li', 'message');
+    var system = m.kind === 'system';
+    var li = el('li', system ? 'message system' : 'message');
     var meta = el('div', 'meta');
     var time = el('time');
     time.setAttribute('datetime', m.created_at);
-    meta.appendChild(el('span', 'author', m.author.username));
+    if (!system) { meta.appendChild(el('span', 'author', m.author.username)); }
     if (pending) {
       meta.appendChild(time);
       meta.appendChild(el('span', 'status', 'Sending…'));
@@ -63,13 +85,18 @@
       li.id = 'm' + m.seq;
       li.setAttribute('data-seq', m.seq);
     }
-    li.setAttribute('data-author-id', m.author.id);
-    toggle(li, 'mine', m.author.id === Chat.userId);
-    toggle(li, 'mentions-me', Chat.mentions(m.body, Chat.username));
-    var body = el('div', 'body');
-    body.appendChild(Chat.format(m.body, Chat.username));
+    li.setAttribute('data-author-id', system ? '' : m.author.id);
+    if (!system) {
+      toggle(li, 'mine', m.author.id === Chat.userId);
+      toggle(li, 'deleted', !!m.deleted);
+      toggle(li, 'mentions-me', !m.deleted && Chat.mentions(m.body, Chat.username));
+      if (m.edited_at && !m.deleted) {
+        li.setAttribute('data-edited', m.edited_at);
+        meta.appendChild(el('span', 'edited', '(edited)'));
+      }
+    }
     li.appendChild(meta);
-    li.appendChild(body);
+    li.appendChild(body(m));
     localize(li);
     return li;
   }
@@ -113,7 +140,7 @@
         } else if (newDay && before.textContent !== dayLabel(d)) {
           before.firstChild.textContent = dayLabel(d);  // the server wrote it in UTC
         }
-        toggle(node, 'grouped', !newDay && previous.author === author && d - previous.time < GROUP_GAP);
+        toggle(node, 'grouped', !newDay && author && previous.author === author && d - previous.time < GROUP_GAP);
         previous = {key: key, author: author, time: d};
       }
       node = next;
@@ -136,11 +163,26 @@
         if (Chat.$('m' + m.seq)) { continue; }
         var mine = m.client_id && m.author.id === Chat.userId ? pendingLi(m.client_id) : null;
         if (mine) { list.removeChild(mine); }
-        place(render(m));
+        var li = render(m);
+        place(li);
+        Chat.emit('rendered', li);
         added += 1;
       }
       if (added) { regroup(); }
       return added;
+    },
+
+    /* Show an edit or a delete in place (a message not on the page is left to
+     * history: whoever scrolls to it loads it as it stands). */
+    update: function (m) {
+      var old = Chat.$('m' + m.seq);
+      if (!old) { return false; }
+      var li = render(m);
+      li.className += /(^| )highlight( |$)/.test(old.className) ? ' highlight' : '';
+      list.replaceChild(li, old);
+      regroup();
+      Chat.emit('rendered', li);
+      return true;
     },
 
     pending: function (clientId, body) {

@@ -70,3 +70,63 @@ def seeded(person, room_id, count, prefix="message"):
         status, _ = api.call("POST", f"/rooms/{room_id}/messages", {"body": body})
         assert status == 201
     return bodies
+
+
+def member(name):
+    """The selector of `name`'s entry in the room's members list."""
+    return f"#members li[data-username='{name}']"
+
+
+def act_on(person, seq, label):
+    """Point at message `seq` (its actions show on hover) and press the button labelled `label`."""
+    message = person.page.locator(f"#m{seq}")
+    message.hover()
+    message.get_by_role("button", name=label, exact=True).click()
+
+
+def wait_for_text(person, selector, text):
+    """Until the first element matching `selector` reads exactly `text`."""
+    person.page.wait_for_function(
+        "([selector, text]) => document.querySelector(selector)?.textContent === text", arg=[selector, text])
+
+
+# The OS popup can't be watched from here: this stand-in for window.Notification
+# records what the page asks to show in window.__notes, and passes the
+# permission questions on to the browser (counting them in window.__asked).
+RECORD_NOTIFICATIONS = """(() => {
+    const Real = window.Notification;
+    if (!Real) { return; }
+    window.__notes = [];
+    window.__asked = 0;
+    function Recorded(title, options) {
+        window.__notes.push({title: title, body: options && options.body, tag: options && options.tag});
+        this.close = function () {};
+    }
+    Object.defineProperty(Recorded, 'permission', {get: () => Real.permission});
+    Recorded.requestPermission = callback => { window.__asked += 1; return Real.requestPermission(callback); };
+    window.Notification = Recorded;
+})()"""
+
+HIDE = """hidden => {
+    for (const [name, value] of [['hidden', hidden], ['visibilityState', hidden ? 'hidden' : 'visible']]) {
+        Object.defineProperty(document, name, {configurable: true, get: () => value});
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def record_notifications(person):
+    """`person` has said yes to notifications in the browser; from the next page on,
+    what the page shows as notifications is recorded (see `notes`)."""
+    person.context.grant_permissions(["notifications"], origin=person.base)
+    person.context.add_init_script(RECORD_NOTIFICATIONS)
+
+
+def notes(person):
+    """[{title, body, tag}] for each notification the page has created."""
+    return person.page.evaluate("() => window.__notes")
+
+
+def hide_tab(person, hidden=True):
+    """Make the page believe its tab went into the background (or came back)."""
+    person.page.evaluate(HIDE, hidden)
