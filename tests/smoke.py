@@ -108,6 +108,25 @@ def run(base):
         status, error = alice.call("POST", f"/rooms/{lobby['id']}/messages", body, raw=raw, content_type=content_type)
         check(400 <= status < 500 and error["error"]["code"], f"{what} is refused with {status} {error['error']['code']}")
     check(last_seq(alice, lobby["id"]) == 251, "no bad input was stored")
+    conversation(alice, bob, mallory, lobby["id"], secret, tag)
+
+
+def conversation(alice, bob, mallory, lobby, secret, tag):
+    """Edit, delete, search and a DM, on the database the README's migrations built."""
+    status, said = bob.call("POST", f"/rooms/{lobby}/messages", {"body": f"deploying zebra{tag} soon"})
+    seq = said["seq"]
+    status, edited = bob.call("PATCH", f"/rooms/{lobby}/messages/{seq}", {"body": f"deployed zebra{tag}"})
+    check(status == 200 and edited["edited_at"] and edited["seq"] == seq, "bob edits his message in place")
+    check(last_seq(bob, lobby) == seq + 1, "the edit took the room's next seq")
+    status, found = alice.call("GET", f"/search?q=deploy+zebra{tag}")
+    check(status == 200 and [r["message"]["seq"] for r in found["results"]] == [seq], "search finds it by its new text")
+    check(mallory.call("GET", "/search?q=psst")[1]["results"] == [], "search never shows an outsider a private room")
+    check(alice.call("DELETE", f"/rooms/{lobby}/messages/{seq}")[0] == 204, "the room's owner deletes it")
+    check(alice.call("GET", f"/search?q=zebra{tag}")[1]["results"] == [], "a deleted message is never found")
+    status, dm = alice.call("POST", "/dms", {"username": f"bob_{tag}"})
+    again = bob.call("POST", "/dms", {"username": f"alice_{tag}"})[1]
+    check(status == 201 and dm["direct"] and again["id"] == dm["id"], "alice and bob share one direct message")
+    check(mallory.call("GET", f"/rooms/{dm['id']}")[0] == 404, "nobody else can see it")
 
 
 if __name__ == "__main__":

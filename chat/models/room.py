@@ -30,7 +30,7 @@ class Room(Direct, Moderation, db.Model):
     topic: Mapped[str] = mapped_column(String(250), default="", server_default="")
     private: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The seq of the room's latest message; bumped under a row lock per post.
+    # The seq of the latest entry in the room's log (a message, an edit, a delete): see log.next_seq.
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A direct message's two user ids, "<lower>:<higher>": one room per pair.
