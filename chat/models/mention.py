@@ -19,13 +19,15 @@ class Mention(db.Model):
     seq: Mapped[int]
 
     @classmethod
-    def record(cls, message):
-        """Store who `message` mentions (flushed, not committed): members of its
-        room other than the author. Anyone else named is ignored, and learns nothing."""
+    def record(cls, message, fresh=False):
+        """Store who `message` mentions (uncommitted), in place of what it mentioned
+        before (none, when `fresh`): members of its room other than the author.
+        Anyone else named is ignored, and learns nothing."""
         from chat.models.membership import Membership
         from chat.models.user import User, username_key
 
-        db.session.execute(delete(cls).where(cls.message_id == message.id))
+        if not fresh:  # an edit: what it mentions now replaces what it did
+            cls.forget(message)
         keys = {username_key(name) for name in markup.mentioned_names(message.body)}
         if not keys:
             return []

@@ -122,7 +122,7 @@ class Room(Direct, Moderation, db.Model):
         db.session.add(message)
         try:
             db.session.flush()
-            Mention.record(message)
+            Mention.record(message, fresh=True)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
