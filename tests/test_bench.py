@@ -10,7 +10,7 @@ from bench.client import StreamConnection, positions
 
 def message(room, seq, sent=None):
     body = f"t={sent} bench" if sent is not None else "hello"
-    return (f'id: v1.{room}-{seq}\nevent: message\ndata: {{"id":{seq},"room_id":{room},"seq":{seq},'
+    return (f'id: v1.{room}-{seq}\nevent: message\ndata: {{"id":{seq},"room_id":{room},"seq":{seq},"kind":"message",'
             f'"author":{{"id":1,"username":"bench-0"}},"body":"{body}","client_id":null}}\n\n').encode()
 
 
@@ -80,3 +80,17 @@ def test_a_stream_that_never_opened_has_not_got_in():
     stream, _ = fed(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
     opened, _ = fed(HEAD + b"id: v1.7-0\nretry: 3000\n\n")
     assert (stream.got_in, opened.got_in) == (False, True)
+
+
+def test_the_clients_pattern_reads_a_message_event_exactly_as_the_server_encodes_it(app, alice, general):
+    from bench.client import MESSAGE
+    from chat.extensions import db
+    from chat.models import Room, User
+    from chat.realtime.stream import message_page
+
+    with app.app_context():
+        room = db.session.get(Room, general)
+        room.post(db.session.get(User, alice.id), "t=123456789 bench")
+        room.change(db.session.get(User, alice.id), topic="not a message")
+        frames = b"".join(body for _, body in message_page(general, 0))
+    assert [match.groups() for match in MESSAGE.finditer(frames)] == [(b"%d" % general, b"1", b"123456789")]
