@@ -30,9 +30,7 @@ def settings(room_id):
 def remove(room_id, username, action):
     """Take a member out (`remove`), or out for good (`ban`)."""
     room, _ = moderated_room(current_user, room_id)
-    user = User.named(username)
-    if user is None:
-        raise Problem(404, "user_not_found", "There is no user with that name.")
+    user = User.called(username)
     room.remove(current_user, user, ban=action == "ban")
     flash(f"{user.username} was {'banned' if action == 'ban' else 'removed'}.")
     return redirect(url_for("rooms.show", room_id=room.id))

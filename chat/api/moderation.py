@@ -8,13 +8,6 @@ from chat.errors import Problem
 from chat.models import Ban, User
 
 
-def user_named(username):
-    user = User.named(username)
-    if user is None:
-        raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
-    return user
-
-
 @bp.patch("/rooms/<id:room_id>")
 def change_room(room_id):
     """`{"name"?, "topic"?}`: each change is announced in the room."""
@@ -27,7 +20,7 @@ def change_room(room_id):
 @bp.delete("/rooms/<id:room_id>/members/<username>")
 def remove_member(room_id, username):
     room, _ = moderated_room(current_user, room_id)
-    room.remove(current_user, user_named(username))
+    room.remove(current_user, User.called(username))
     return "", 204
 
 
@@ -41,7 +34,7 @@ def list_bans(room_id):
 def ban_user(room_id):
     """`{"username"}`: out of the room, and kept out."""
     room, _ = moderated_room(current_user, room_id)
-    user = user_named(field(json_body(), "username"))
+    user = User.called(field(json_body(), "username"))
     created = room.remove(current_user, user, ban=True) is not None
     return Ban.of(room.id, user.id).to_json(), 201 if created else 200
 
@@ -49,7 +42,7 @@ def ban_user(room_id):
 @bp.delete("/rooms/<id:room_id>/bans/<username>")
 def unban_user(room_id, username):
     room, _ = moderated_room(current_user, room_id)
-    room.unban(current_user, user_named(username))
+    room.unban(current_user, User.called(username))
     return "", 204
 
 
@@ -58,7 +51,7 @@ def deactivate_user(username):
     """Site admins only: end the account's sessions, tokens and streams."""
     if not current_user.is_admin:
         raise Problem(403, "admin_only", "Only a site admin can deactivate accounts.")
-    user = user_named(username)
+    user = User.called(username)
     if user.id == current_user.id:
         raise Problem(400, "cannot_deactivate_yourself", "Ask another admin to deactivate your account.")
     user.deactivate()

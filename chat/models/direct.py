@@ -25,9 +25,7 @@ class Direct:
         from chat.models.membership import Membership, announce_change
         from chat.models.user import User
 
-        other = User.named(username, active=True)
-        if other is None:
-            raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
+        other = User.called(username, active=True)
         if other.id == user.id:
             raise Problem(400, "direct_to_self", "A direct message needs someone else.", field="username")
         low, high = sorted((user, other), key=lambda person: person.id)

@@ -88,9 +88,7 @@ class Room(Direct, Moderation, db.Model):
     def invite(self, username):
         """Add the user named `username`; returns (membership, created)."""
         self.refuse_if_direct("invite anyone into")
-        user = User.named(username, active=True)
-        if user is None:
-            raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
+        user = User.called(username, active=True)
         if Ban.of(self.id, user.id):
             raise Problem(403, "banned", f"{user.username} is banned from this room.", field="username")
         return Membership.grant(self, user, MEMBER)

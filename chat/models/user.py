@@ -125,6 +125,14 @@ class User(UserMixin, db.Model):
         return None if user is None or (active and not user.is_active) else user
 
     @classmethod
+    def called(cls, username, active=False):
+        """`named`, or a 404 Problem saying there is no such user."""
+        user = cls.named(username, active)
+        if user is None:
+            raise Problem(404, "user_not_found", "There is no user with that name.", field="username")
+        return user
+
+    @classmethod
     def inactive_among(cls, ids):
         """The ids among `ids` of deactivated accounts."""
         return set(db.session.scalars(select(cls.id).where(cls.id.in_(list(ids)), cls.deactivated_at.is_not(None))))
