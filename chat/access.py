@@ -1,5 +1,5 @@
 """The one way to look up a room: through the current user's memberships."""
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_
 
 from chat.errors import Problem
 from chat.extensions import db
@@ -28,8 +28,7 @@ def room_in_charge(user, room_id):
     gets the 404 of a room that is not there. `moderator`: the room's owner, or
     a site admin."""
     if user.is_admin:
-        row = db.session.execute(select(Room, Membership).outerjoin(Membership, and_(
-            Membership.room_id == Room.id, Membership.user_id == user.id)).where(
+        row = db.session.execute(Room.with_membership_of(user).where(
             Room.id == room_id, or_(Room.dm_key.is_(None), Membership.id.is_not(None)))).first()
     else:
         row = db.session.execute(Room.seen_by(user).where(Room.id == room_id)).first()

@@ -47,9 +47,10 @@ class Moderation:
         if membership is not None and membership.is_owner and not actor.is_admin:
             raise Problem(403, "owner_protected", "An owner can only be removed by a site admin.")
         if ban:
-            if Ban.of(self.id, user.id) is not None and membership is None:
+            banned = Ban.of(self.id, user.id) is not None
+            if banned and membership is None:
                 return None
-            if Ban.of(self.id, user.id) is None:
+            if not banned:
                 db.session.add(Ban(room_id=self.id, user_id=user.id, by_id=actor.id))
         if membership is not None:
             membership.remove()
