@@ -27,7 +27,13 @@ def test_without_eventsource_the_polyfill_carries_live_chat_both_ways(embedded, 
     wait_for_bodies(bob, ["hello over XHR"])
     send(bob, "and back")
     wait_for_bodies(alice, ["hello over XHR", "and back"])
-    bob.page.type("#body", "typing")
+    # Typing is ephemeral: one announced while a long poll is between requests
+    # is gone, and typing.js says it again every 3 s for as long as bob types.
+    for word in ("typing", " still", " more"):
+        bob.page.type("#body", word)
+        if alice.page.locator("#typing:has-text('is typing')").is_visible():
+            break
+        bob.page.wait_for_timeout(3100)
     alice.page.wait_for_selector("#typing:has-text('is typing')")
     for n in range(5):  # a burst, across several polls when polling
         send(bob, f"burst {n}")
