@@ -10,6 +10,7 @@ from chat.database import configure_database, watch_connections
 from chat import login, realtime  # noqa: F401  (login registers the user loaders)
 from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
+from chat.limits import too_many_requests
 from chat.security import add_security_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,6 +45,7 @@ def create_app(config_class=None, **overrides):
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    app.register_error_handler(429, too_many_requests)
     register_commands(app)
     app.after_request(add_security_headers)
     if app.config["TRUSTED_PROXIES"]:

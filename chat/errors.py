@@ -63,10 +63,7 @@ def from_crash(error):
 
 
 def register_errorhandlers(app):
-    from chat.limits import too_many_requests
-
     app.register_error_handler(Problem, respond)
     app.register_error_handler(CSRFError, from_csrf)
     app.register_error_handler(HTTPException, from_http)
-    app.register_error_handler(429, too_many_requests)
     app.register_error_handler(500, from_crash)
