@@ -11,6 +11,7 @@ from chat import login, realtime  # noqa: F401  (login registers the user loader
 from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
 from chat.limits import too_many_requests
+from chat.models.reads import Reads
 from chat.security import add_security_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,7 +63,7 @@ def register_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    realtime.init_app(app)
+    realtime.init_app(app, Reads())
 
 
 def register_blueprints(app):

@@ -38,7 +38,7 @@ def home():
 
 @bp.get("/rooms")
 def index(form=None, status=200, dm=None):
-    cursor = realtime.cursor_of(Membership.positions_of(current_user.id))
+    cursor = realtime.cursor_of(Room.positions_of(current_user))
     rooms = Room.directory(current_user)
     mine = [(room, membership) for room, membership in rooms if membership is not None]
     others = [room for room, membership in rooms if membership is None]
@@ -78,7 +78,7 @@ def render_room(room, membership, form=None, invite=None, settings=None, status=
         return render_template("rooms/show.html", room=room, membership=None), status
     # The stream's starting point is read before the history, so nothing posted
     # in between can fall through the gap (what both show is shown once).
-    positions = Membership.positions_of(current_user.id)
+    positions = Room.positions_of(current_user)
     window = history_window(room, latest=positions[room.id])
     if window["messages"]:
         membership.mark_read(window["messages"][-1].seq)

@@ -3,8 +3,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from chat import realtime
-from chat.extensions import login_manager
-from chat.models import Membership
+from chat.extensions import db, login_manager
 
 bp = Blueprint("stream", __name__, url_prefix="/api/v1")
 
@@ -16,8 +15,9 @@ def stream():
     ?padding=1 starts with 2 KiB of comment (old IE); ?poll=1 answers once and ends."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    text = (request.headers.get("Last-Event-ID") or request.args.get("lastEventId")
-            or request.args.get("cursor"))
-    positions, resets = realtime.plan(Membership.positions_of(current_user.id), text)
-    return realtime.stream_response(current_user, positions, resets, padding=request.args.get("padding") == "1",
-                                    poll=request.args.get("poll") == "1")
+    cursor = (request.headers.get("Last-Event-ID") or request.args.get("lastEventId")
+              or request.args.get("cursor"))
+    response = realtime.stream_response(current_user, cursor, padding=request.args.get("padding") == "1",
+                                        poll=request.args.get("poll") == "1")
+    db.session.close()  # its reads are done: a stream holds no database connection for its life
+    return response

@@ -86,11 +86,11 @@ def test_the_clients_pattern_reads_a_message_event_exactly_as_the_server_encodes
     from bench.client import MESSAGE
     from chat.extensions import db
     from chat.models import Room, User
-    from chat.realtime.stream import message_page
+    from chat.models.reads import Reads
 
     with app.app_context():
         room = db.session.get(Room, general)
         room.post(db.session.get(User, alice.id), "t=123456789 bench")
         room.change(db.session.get(User, alice.id), topic="not a message")
-        frames = b"".join(body for _, body in message_page(general, 0))
+        frames = b"".join(frame.body for frame in Reads().log(general, 0))
     assert [match.groups() for match in MESSAGE.finditer(frames)] == [(b"%d" % general, b"1", b"123456789")]

@@ -4,6 +4,9 @@ from sqlalchemy.exc import IntegrityError
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models import broadcasts
+from chat.models.membership import Membership
+from chat.models.user import User
 
 
 class Direct:
@@ -22,9 +25,6 @@ class Direct:
     def between(cls, user, username):
         """The DM room of `user` and the user named `username`; returns (room, created).
         Safe to race: the pair's key is unique."""
-        from chat.models.membership import Membership, announce_change
-        from chat.models.user import User
-
         other = User.called(username, active=True)
         if other.id == user.id:
             raise Problem(400, "direct_to_self", "A direct message needs someone else.", field="username")
@@ -41,7 +41,7 @@ class Direct:
             db.session.rollback()
             return cls.with_key(key), False
         for member, partner in ((user, other), (other, user)):
-            announce_change("join", member, room, room.to_json(room.membership_of(member), partner=partner))
+            broadcasts.membership_changed("join", member, room, room.to_json(room.membership_of(member), partner=partner))
         return room, True
 
     @classmethod
@@ -54,9 +54,6 @@ class Direct:
     @classmethod
     def partners(cls, user, rooms):
         """{room id: the other person} for the direct messages among `rooms`, in one query."""
-        from chat.models.membership import Membership
-        from chat.models.user import User
-
         ids = [room.id for room in rooms if room.is_direct]
         if not ids:
             return {}

@@ -4,31 +4,18 @@ Messages (and system messages) take a seq when they are posted. Edits and
 deletes take the next seq too, as RoomEvents, so a stream's cursor, which
 says "room R up to seq N", covers them exactly as it covers messages: a
 client that resumes after N is sent every message and every change after N,
-in order, and ends with the room's current state.
+in order, and ends with the room's current state. Room.take_seq hands out the
+numbers; chat.models.reads reads the log back.
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select, update
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chat.extensions import db
 from chat.models.types import BigId, UTCDateTime, iso, utcnow
 
 EDIT, DELETE = "edit", "delete"
-
-
-def next_seq(room_id):
-    """Take the room's next seq, in the current transaction.
-
-    The UPDATE holds the room's row lock (Postgres) or the database write lock
-    (SQLite) until commit, so one room's log entries commit one at a time in
-    seq order, and a rollback takes its increment with it: no gaps, no doubles.
-    """
-    from chat.models.room import Room
-
-    bump = (update(Room.__table__).where(Room.id == room_id)
-            .values(last_seq=Room.last_seq + 1).returning(Room.last_seq))
-    return db.session.execute(bump).scalar_one()
 
 
 class RoomEvent(db.Model):
@@ -48,21 +35,6 @@ class RoomEvent(db.Model):
     message = relationship("Message")
     actor = relationship("User")
 
-    @classmethod
-    def between(cls, room_id, after, before=None, limit=500):
-        """Up to `limit` of the room's events with after < seq (< before), by seq."""
-        from chat.models.message import Message
-
-        query = (select(cls).where(cls.room_id == room_id, cls.seq > after)
-                 .options(joinedload(cls.actor), joinedload(cls.message).joinedload(Message.author)))
-        if before is not None:
-            query = query.where(cls.seq < before)
-        return db.session.scalars(query.order_by(cls.seq).limit(limit)).all()
-
-    @property
-    def event_type(self):
-        return self.kind
-
     def to_json(self):
         """The change and the message as it stands *now*: replayed late, an old
         edit never shows a body that a later edit replaced."""
@@ -75,12 +47,3 @@ class RoomEvent(db.Model):
             "created_at": iso(self.created_at),
         }
 
-
-def log_page(room_id, after, before=None, limit=500):
-    """Up to `limit` entries of the room's log (messages and events) with
-    after < seq (< before), by seq."""
-    from chat.models.message import Message
-
-    messages, _ = Message.page(room_id, after=after, before=before, limit=limit)
-    events = RoomEvent.between(room_id, after, before, limit)
-    return sorted([*messages, *events], key=lambda entry: entry.seq)[:limit]

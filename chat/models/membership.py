@@ -6,9 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chat.extensions import db
+from chat.models import broadcasts
+from chat.models.mention import Mention
+from chat.models.message import MESSAGE, Message
 from chat.models.types import UTCDateTime, iso, utcnow
-from chat.realtime.hub import room_channel, user_channel
-from chat.realtime.publish import announce
 
 OWNER, MEMBER = "owner", "member"
 
@@ -41,25 +42,8 @@ class Membership(db.Model):
         except IntegrityError:
             db.session.rollback()
             return cls.of(room.id, user.id), False
-        announce_change("join", membership.user, room, room.to_json(membership))
+        broadcasts.membership_changed("join", membership.user, room, room.to_json(membership))
         return membership, True
-
-    @classmethod
-    def positions_of(cls, user_id):
-        """{room id: the room's last seq} for every room the user is in."""
-        return cls.positions_by_user([user_id])[user_id]
-
-    @classmethod
-    def positions_by_user(cls, user_ids):
-        """{user id: {room id: the room's last seq}} for these users, in one query."""
-        from chat.models.room import Room
-
-        positions = {user_id: {} for user_id in user_ids}
-        rows = db.session.execute(select(cls.user_id, cls.room_id, Room.last_seq)
-                                  .join(Room, Room.id == cls.room_id).where(cls.user_id.in_(list(user_ids))))
-        for user_id, room_id, last_seq in rows:
-            positions[user_id][room_id] = last_seq
-        return positions
 
     @classmethod
     def of(cls, room_id, user_id):
@@ -75,7 +59,7 @@ class Membership(db.Model):
         room.refuse_if_direct("leave")
         self.remove()
         db.session.commit()
-        announce_change("leave", user, room)
+        broadcasts.membership_changed("leave", user, room)
 
     def remove(self):
         """Delete the membership (uncommitted). A last owner hands the room to its
@@ -94,9 +78,6 @@ class Membership(db.Model):
         """{room id: {"unread", "mentions"}} for the user's rooms (or those of
         `room_ids`): messages by others after their read marker, not deleted, and
         mentions of them among those. Edits, deletes and room events are not news."""
-        from chat.models.mention import Mention
-        from chat.models.message import MESSAGE, Message
-
         mine = Membership.user_id == user_id
         if room_ids is not None:
             mine = and_(mine, Membership.room_id.in_(list(room_ids)))
@@ -125,7 +106,7 @@ class Membership(db.Model):
         data = {"room_id": self.room_id, "last_read_seq": self.last_read_seq,
                 **Membership.counts(self.user_id, [self.room_id]).get(self.room_id, {"unread": 0, "mentions": 0})}
         if moved:  # every page view marks what it shows; only news is worth a broadcast
-            announce(user_channel(self.user_id), "read", data)
+            broadcasts.read(self, data)
         return data
 
     def to_json(self):
@@ -137,13 +118,3 @@ class Membership(db.Model):
             "joined_at": iso(self.created_at),
         }
 
-
-def announce_change(action, user, room, room_json=None, reason=None):
-    """Tell the user's open streams to start (join) or stop (leave) the room, and the room."""
-    data = {"room_id": room.id, "seq": room.last_seq}
-    if room_json is not None:
-        data["room"] = room_json
-    if reason is not None:
-        data["reason"] = reason
-    announce(user_channel(user.id), action, data)
-    announce(room_channel(room.id), "member", {"room_id": room.id, "action": action, "user": user.to_json()})

@@ -1,10 +1,11 @@
 """@username in a message, stored for each member it mentions."""
-from sqlalchemy import ForeignKey, Index, UniqueConstraint, delete, select
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chat import markup
 from chat.extensions import db
 from chat.models.types import BigId
+from chat.models.user import username_key
 
 
 class Mention(db.Model):
@@ -23,17 +24,12 @@ class Mention(db.Model):
         """Store who `message` mentions (uncommitted), in place of what it mentioned
         before (none, when `fresh`): members of its room other than the author.
         Anyone else named is ignored, and learns nothing."""
-        from chat.models.membership import Membership
-        from chat.models.user import User, username_key
-
         if not fresh:  # an edit: what it mentions now replaces what it did
             cls.forget(message)
         keys = {username_key(name) for name in markup.mentioned_names(message.body)}
         if not keys:
             return []
-        members = db.session.execute(select(User.id, User.username).join(
-            Membership, Membership.user_id == User.id).where(
-            Membership.room_id == message.room_id, User.username_key.in_(keys), User.id != message.author_id)).all()
+        members = message.room.members_keyed(keys, besides=message.author_id)
         named = [user_id for user_id, username in members if markup.mentions(message.body, username)]
         db.session.add_all(cls(message_id=message.id, user_id=user_id, room_id=message.room_id, seq=message.seq)
                            for user_id in named)

@@ -8,13 +8,12 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from chat.errors import Problem
 from chat.extensions import db
-from chat.models.log import DELETE, EDIT, RoomEvent, next_seq
+from chat.models import broadcasts
+from chat.models.log import DELETE, EDIT, RoomEvent
 from chat.models.mention import Mention
 from chat.models.text import clean_text
 from chat.models.types import BigId, UTCDateTime, iso, utcnow
 from chat.models.version import MessageVersion
-from chat.realtime.hub import room_channel
-from chat.realtime.publish import announce
 
 BODY_MAX = 4000
 # A system message records a moderation action ("alice removed mallory"): no body, and `data` says what.
@@ -59,6 +58,7 @@ class Message(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     author = relationship("User", foreign_keys=[author_id])
+    room = relationship("Room")
 
     @classmethod
     def page(cls, room_id, *, before=None, after=None, limit=50):
@@ -90,15 +90,18 @@ class Message(db.Model):
                                  .options(joinedload(cls.author)))
 
     @classmethod
+    def numbered(cls, room_id, seq):
+        """`at`, or a 404 Problem saying the room has no such message."""
+        message = cls.at(room_id, seq)
+        if message is None:
+            raise Problem(404, "message_not_found", "There is no message with that number in this room.")
+        return message
+
+    @classmethod
     def sent_as(cls, room_id, author_id, client_id):
         """The message this author already posted under `client_id`, if any."""
         return db.session.scalar(select(cls).where(
             cls.room_id == room_id, cls.author_id == author_id, cls.client_id == client_id))
-
-    @property
-    def event_type(self):
-        """Its SSE event: `room` for a system message, else `message`."""
-        return "room" if self.kind == SYSTEM else "message"
 
     def changeable_by(self, user, moderator=False):
         """Raise a Problem unless `user` may delete this message (and, when not a
@@ -113,7 +116,7 @@ class Message(db.Model):
         or None when nothing changed. Only the author may edit."""
         self.changeable_by(editor)
         body = check_body(body)
-        seq = next_seq(self.room_id)  # the room's lock, then the message as it stands
+        seq = self.room.take_seq()  # the room's lock, then the message as it stands
         db.session.refresh(self)
         if self.deleted_at is not None:
             db.session.rollback()
@@ -131,7 +134,7 @@ class Message(db.Model):
         its mentions go; the seq stays. Returns the RoomEvent, or None when it
         was deleted already."""
         self.changeable_by(actor, moderator)
-        seq = next_seq(self.room_id)
+        seq = self.room.take_seq()
         db.session.refresh(self)
         if self.deleted_at is not None:
             db.session.rollback()
@@ -146,7 +149,7 @@ class Message(db.Model):
         event = RoomEvent(room_id=self.room_id, seq=seq, kind=kind, message=self, actor=actor)
         db.session.add(event)
         db.session.commit()
-        announce(room_channel(self.room_id), kind, event.to_json(), seq=seq)
+        broadcasts.announce_logged(event)
         return event
 
     def versions(self, viewer, moderator=False):

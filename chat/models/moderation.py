@@ -3,18 +3,17 @@
 Every action is recorded in the room's log as a system message, and announced
 as `event: room`, so it appears in the room live and in its history.
 """
+import json
+
 from sqlalchemy import delete
-from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models import broadcasts
 from chat.models.ban import Ban
-from chat.models.log import next_seq
+from chat.models.membership import Membership
 from chat.models.message import SYSTEM, Message
 from chat.models.text import clean_text
-from chat.realtime.event import compact
-from chat.realtime.hub import room_channel
-from chat.realtime.publish import announce
 
 
 class Moderation:
@@ -22,22 +21,16 @@ class Moderation:
 
     def record(self, actor, action, user=None, **details):
         """Add a system message for `action` at the room's next seq (uncommitted)."""
-        seq = next_seq(self.id)
-        set_committed_value(self, "last_seq", seq)
+        seq = self.take_seq()
         data = {"action": action, "user": user.to_json() if user else None, **details}
-        message = Message(room_id=self.id, seq=seq, author=actor, body="", kind=SYSTEM, data=compact(data))
+        message = Message(room=self, seq=seq, author=actor, body="", kind=SYSTEM,
+                          data=json.dumps(data, separators=(",", ":")))
         db.session.add(message)
         return message
-
-    def publish(self, *messages):
-        for message in messages:
-            announce(room_channel(self.id), "room", message.to_json(), seq=message.seq)
 
     def remove(self, actor, user, ban=False):
         """Take `user` out of the room (with `ban`, for good); their open streams
         stop carrying it at once. Returns the system message, or None if nothing changed."""
-        from chat.models.membership import Membership, announce_change
-
         self.refuse_if_direct("remove anyone from")
         if user.id == actor.id:
             raise Problem(400, "cannot_remove_yourself", "To go, leave the room.")
@@ -56,9 +49,9 @@ class Moderation:
             membership.remove()
         message = self.record(actor, "ban" if ban else "kick", user)
         db.session.commit()
-        self.publish(message)
+        broadcasts.announce_logged(message)
         if membership is not None:
-            announce_change("leave", user, self, reason="banned" if ban else "removed")
+            broadcasts.membership_changed("leave", user, self, reason="banned" if ban else "removed")
         return message
 
     def unban(self, actor, user):
@@ -69,7 +62,7 @@ class Moderation:
             raise Problem(404, "not_banned", f"{user.username} is not banned from this room.")
         message = self.record(actor, "unban", user)
         db.session.commit()
-        self.publish(message)
+        broadcasts.announce_logged(message)
         return message
 
     def change(self, actor, name=None, topic=None):
@@ -88,5 +81,5 @@ class Moderation:
             messages.append(self.record(actor, "topic", topic=topic))
             self.topic = topic
         db.session.commit()
-        self.publish(*messages)
+        broadcasts.announce_logged(*messages)
         return messages

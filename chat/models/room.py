@@ -8,9 +8,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models import broadcasts
 from chat.models.ban import Ban
 from chat.models.direct import Direct
-from chat.models.log import next_seq
 from chat.models.membership import MEMBER, OWNER, Membership
 from chat.models.mention import Mention
 from chat.models.message import Message, check_body, check_client_id
@@ -18,8 +18,6 @@ from chat.models.moderation import Moderation
 from chat.models.text import clean_text
 from chat.models.types import UTCDateTime, iso, utcnow
 from chat.models.user import User
-from chat.realtime.hub import room_channel
-from chat.realtime.publish import announce
 
 
 class Room(Direct, Moderation, db.Model):
@@ -30,7 +28,7 @@ class Room(Direct, Moderation, db.Model):
     topic: Mapped[str] = mapped_column(String(250), default="", server_default="")
     private: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The seq of the latest entry in the room's log (a message, an edit, a delete): see log.next_seq.
+    # The seq of the latest entry in the room's log (a message, an edit, a delete): see take_seq.
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A direct message's two user ids, "<lower>:<higher>": one room per pair.
@@ -72,6 +70,21 @@ class Room(Direct, Moderation, db.Model):
         return dict(db.session.execute(select(cls.id, cls.last_seq).where(cls.id.in_(list(room_ids)))).all())
 
     @classmethod
+    def positions_of(cls, user):
+        """{room id: the room's last seq} for every room `user` is in: where a stream starts."""
+        return cls.positions_by_user([user.id])[user.id]
+
+    @classmethod
+    def positions_by_user(cls, user_ids):
+        """{user id: {room id: the room's last seq}} for these users, in one query."""
+        positions = {user_id: {} for user_id in user_ids}
+        rows = db.session.execute(select(Membership.user_id, Membership.room_id, cls.last_seq).join(
+            cls, cls.id == Membership.room_id).where(Membership.user_id.in_(list(user_ids))))
+        for user_id, room_id, last_seq in rows:
+            positions[user_id][room_id] = last_seq
+        return positions
+
+    @classmethod
     def directory(cls, user):
         """[(room, membership or None)] for every room `user` may see, by name."""
         return db.session.execute(cls.seen_by(user).order_by(cls.name, cls.id)).all()
@@ -106,22 +119,39 @@ class Room(Direct, Moderation, db.Model):
         return db.session.scalars(select(Membership).where(Membership.room_id == self.id)
                                   .order_by(Membership.created_at, Membership.id)).all()
 
+    def members_keyed(self, keys, besides=None):
+        """[(id, username)] of the members whose username keys are among `keys`, but `besides`."""
+        return db.session.execute(select(User.id, User.username).join(Membership, Membership.user_id == User.id).where(
+            Membership.room_id == self.id, User.username_key.in_(keys), User.id != besides)).all()
+
+    def take_seq(self):
+        """Take the room's next seq, in the current transaction.
+
+        The UPDATE holds the room's row lock (Postgres) or the database write lock
+        (SQLite) until commit, so one room's log entries commit one at a time in
+        seq order, and a rollback takes its increment with it: no gaps, no doubles.
+        """
+        bump = (update(Room.__table__).where(Room.id == self.id)
+                .values(last_seq=Room.last_seq + 1).returning(Room.last_seq))
+        seq = db.session.execute(bump).scalar_one()
+        set_committed_value(self, "last_seq", seq)
+        return seq
+
     def post(self, author, body, client_id=None):
         """Store a message from `author`; returns (message, created).
 
-        The seq is the room's next (see chat.models.log.next_seq), taken in
+        The seq is the room's next (see take_seq), taken in
         the same transaction as the INSERT, with the mentions it makes. A post
         that repeats an earlier client_id returns the earlier message.
         """
         body, client_id = check_body(body), check_client_id(client_id)
         if client_id and (earlier := Message.sent_as(self.id, author.id, client_id)):
             return earlier, False
-        seq = next_seq(self.id)
-        set_committed_value(self, "last_seq", seq)
+        seq = self.take_seq()
         # Your own messages are never unread.
         db.session.execute(update(Membership.__table__).where(
             Membership.room_id == self.id, Membership.user_id == author.id).values(last_read_seq=seq))
-        message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
+        message = Message(room=self, seq=seq, author=author, body=body, client_id=client_id)
         db.session.add(message)
         try:
             db.session.flush()
@@ -133,12 +163,12 @@ class Room(Direct, Moderation, db.Model):
             if not earlier:
                 raise
             return earlier, False
-        announce(room_channel(self.id), "message", message.to_json(), seq=seq)
+        broadcasts.announce_logged(message)
         return message, True
 
     def typing(self, user):
         """Tell the room `user` is typing; ephemeral, not stored."""
-        announce(room_channel(self.id), "typing", {"room_id": self.id, "user": user.to_json()})
+        broadcasts.typing(self, user)
 
     def to_json(self, membership=None, counts=None, partner=None):
         """The room as `membership`'s holder sees it (None: a non-member), with

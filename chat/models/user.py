@@ -12,6 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from chat.errors import Problem
 from chat.extensions import db
+from chat.models import broadcasts
+from chat.models.token import AuthToken
 from chat.models.types import UTCDateTime, utcnow
 
 USERNAME_PUNCTUATION = set("_-.")
@@ -145,15 +147,11 @@ class User(UserMixin, db.Model):
     def deactivate(self):
         """End every session and token of this account and refuse new ones; its
         open streams close (its messages and memberships stay)."""
-        from chat.models.token import AuthToken
-        from chat.realtime.hub import user_channel
-        from chat.realtime.publish import announce
-
         if self.deactivated_at is None:
             self.deactivated_at = utcnow()
         db.session.execute(delete(AuthToken).where(AuthToken.user_id == self.id))
         db.session.commit()
-        announce(user_channel(self.id), "signed_out", {"reason": "deactivated"})
+        broadcasts.signed_out(self)
 
     @classmethod
     def authenticate(cls, username, password):

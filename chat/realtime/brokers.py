@@ -11,11 +11,13 @@ from collections import defaultdict
 
 import redis
 
+from chat.realtime.kind import Frame
+
 log = logging.getLogger(__name__)
 
 
 class LocalBroker:
-    """One process, no Redis: publishing hands the payload straight to the hub."""
+    """One process, no Redis: publishing hands the frame straight to the hub."""
 
     def __init__(self):
         self.hub = None
@@ -27,9 +29,9 @@ class LocalBroker:
     def stop(self):
         self.hub = None
 
-    def publish(self, channel, payload):
+    def publish(self, frame):
         if self.hub is not None:
-            self.hub.receive(channel, payload)
+            self.hub.receive(frame)
 
     def subscribe(self, channels):
         """Nothing to wait for: every local publish reaches the hub."""
@@ -90,8 +92,8 @@ class RedisBroker:
         self.client.close()
         self.client.connection_pool.disconnect()
 
-    def publish(self, channel, payload):
-        self.client.publish(self.prefix + channel, payload)
+    def publish(self, frame):
+        self.client.publish(self.prefix + frame.channel, frame.pack())
 
     def subscribe(self, channels):
         """Ask the listener to subscribe; returns events set when Redis confirms."""
@@ -173,7 +175,12 @@ class RedisBroker:
             return  # pong, unsubscribe confirmations
         channel = message["channel"].decode()[len(self.prefix):]
         if message["type"] == "message":
-            self.hub.receive(channel, message["data"])
+            try:
+                frame = Frame.unpack(channel, message["data"])
+            except ValueError:  # not one of ours: someone else publishing under our prefix
+                log.warning("ignoring a malformed event on %s", channel)
+                return
+            self.hub.receive(frame)
         else:
             with self.changes:
                 confirmed = self.wanted.get(channel)

@@ -10,6 +10,8 @@ heartbeat still finds the dead connection.
 """
 import socket
 
+from gevent import get_hub
+
 
 def client_socket(environ):
     """The client's gevent socket under gunicorn's gevent worker, else None."""
@@ -24,8 +26,6 @@ def watch(environ, gone):
     if sock is None:
         return lambda: None
     raw = sock._sock  # the non-blocking socket under the gevent one
-    from gevent import get_hub
-
     watcher = get_hub().loop.io(raw.fileno(), 1)  # 1: readable
 
     def readable():

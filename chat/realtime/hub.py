@@ -1,5 +1,4 @@
 """The per-process hub: one broker subscription, fanned out to local streams."""
-import json
 import logging
 import os
 import socket
@@ -7,32 +6,50 @@ import threading
 import time
 from collections import defaultdict
 
-from chat.realtime.event import Event, compact
+from flask import current_app
+
+from chat.realtime.brokers import LocalBroker, RedisBroker
+from chat.realtime.kind import (END, EPHEMERAL, JOIN, LEAVE, LOG, PERSONAL, joined, left, room_channel, signed_out,
+                                user_channel)
 from chat.realtime.presence import Presence
+from chat.realtime.reads import frames
 
 log = logging.getLogger(__name__)
 
 
-def room_channel(room_id):
-    return f"room:{room_id}"
+def init_app(app, reads):
+    """One hub per process, on Redis when REDIS_URL is set, in-process otherwise.
+    `reads` is how it reads the database back (chat.realtime.reads.Reads)."""
+    config = app.config
+    broker = (RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"], config["REDIS_MAX_CONNECTIONS"])
+              if config["REDIS_URL"] else LocalBroker())
+    app.extensions["realtime"] = Hub(app, broker, reads)
 
 
-def user_channel(user_id):
-    return f"user:{user_id}"
+def announce(frame):
+    """Publish an event, after the commit that made it: the database already holds
+    the truth. A broker failure is logged, not raised: streams catch up from the
+    database."""
+    hub = current_app.extensions["realtime"]
+    try:
+        hub.broker.publish(frame)
+    except Exception:
+        log.warning("could not publish on %s; subscribers will catch up from the database",
+                    frame.channel, exc_info=True)
 
 
 class Hub:
     """Routes events to this process's streams.
 
-    Each room event is encoded once and the same bytes go to every local
-    stream in the room. Seq-bearing events pass in seq order: when the hub
-    sees seq 7 after 5 it fetches 6 from the database first, and after a lost
-    broker connection it fetches whatever the rooms gained meanwhile.
+    Each event arrives as one Frame, encoded once, and the same bytes go to
+    every local stream it is for. A room's log entries pass in seq order: when
+    the hub sees seq 7 after 5 it reads 6 from the database first, and after a
+    lost broker connection it reads whatever the rooms gained meanwhile.
     """
 
-    def __init__(self, app, broker, presence_ttl=45, presence_grace=5.0, presence_coalesce=0.0,
-                 presence_list_limit=200, heartbeat=15.0):
-        self.app, self.broker, self.heartbeat = app, broker, heartbeat
+    def __init__(self, app, broker, reads):
+        config = app.config
+        self.app, self.broker, self.reads, self.heartbeat = app, broker, reads, config["STREAM_HEARTBEAT"]
         self.node = f"{socket.gethostname()}:{os.getpid()}"
         self.lock = threading.RLock()
         self.rooms = defaultdict(set)  # room id -> local streams
@@ -40,8 +57,8 @@ class Hub:
         self.last = {}  # room id -> last seq fanned out here
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
         self.stopping = threading.Event()
-        self.presence = Presence(broker, presence_ttl, self.node, presence_grace, self.stopping,
-                                 presence_coalesce, presence_list_limit)
+        self.presence = Presence(broker, config["PRESENCE_TTL"], self.node, config["PRESENCE_GRACE"], self.stopping,
+                                 config["PRESENCE_COALESCE"], config["PRESENCE_LIST_LIMIT"])
         self.started = False
         self.draining = False
 
@@ -142,27 +159,19 @@ class Hub:
 
     # Events arrive.
 
-    def receive(self, channel, payload):
-        """One message from the broker: {"type", "seq"?, "data"} on room:<id> or user:<id>."""
-        try:
-            kind, _, ident = channel.partition(":")
-            event = json.loads(payload)
-            target, kind_of_event, seq, data = int(ident), event["type"], event.get("seq"), event["data"]
-        except (ValueError, KeyError, TypeError):
-            log.warning("ignoring a malformed event on %s", channel)
-            return
-        body = Event(compact(data), event=kind_of_event).body()
-        if kind == "room":
-            self.room_event(target, seq, body)
-        elif kind == "user":
-            self.user_event(target, kind_of_event, data, body)
+    def receive(self, frame):
+        """One event from the broker, routed by its frame alone: its JSON is never parsed here."""
+        if frame.route == LOG:
+            self.room_event(frame)
+        elif frame.route == EPHEMERAL:  # typing, presence: not stored, not numbered
+            self.fan_out(frame.room, frame)
+        else:
+            self.user_event(frame.user, frame)
 
-    def room_event(self, room, seq, body):
-        if seq is None:  # typing, presence: not stored, not numbered
-            self.fan_out(room, ("ephemeral", room, None, body))
-            return
+    def room_event(self, frame):
         # One room's events go out one at a time, in seq order; other rooms
-        # are not held up, even while a gap is fetched from the database.
+        # are not held up, even while a gap is read from the database.
+        room, seq = frame.room, frame.seq
         with self.order.setdefault(room, threading.Lock()):
             if room not in self.rooms:
                 return
@@ -171,48 +180,45 @@ class Hub:
                 return
             if last is not None and seq > last + 1:
                 self.deliver_missing(room, last, seq)
-            self.fan_out(room, ("room", room, seq, body))
+            self.fan_out(room, frame)
             self.last[room] = seq
 
-    def user_event(self, user, kind, data, body):
+    def user_event(self, user, frame):
+        route, room = frame.route, frame.room
         moved = []  # (stream, room, +1 or -1): presence follows rooms joined and left mid-stream
         with self.lock:
             for stream in list(self.users.get(user, ())):
-                if kind == "join" and data["room_id"] not in stream.registered:
-                    self.route(stream, data["room_id"])
-                    stream.offer(("join", data["room_id"], data["seq"], body))
-                    moved.append((stream, data["room_id"], +1))
-                elif kind == "leave" and data["room_id"] in stream.registered:
-                    self.release(stream, data["room_id"])
-                    stream.offer(("leave", data["room_id"], None, body))
-                    moved.append((stream, data["room_id"], -1))
-                elif kind == "signed_out":  # the account was deactivated: its logins are gone
+                if route == JOIN and room not in stream.registered:
+                    self.route(stream, room)
+                    stream.offer(frame)
+                    moved.append((stream, room, +1))
+                elif route == LEAVE and room in stream.registered:
+                    self.release(stream, room)
+                    stream.offer(frame)
+                    moved.append((stream, room, -1))
+                elif route == END:  # the account was deactivated: its logins are gone
                     stream.end()
-                elif kind not in ("join", "leave"):
-                    stream.offer(("user", None, None, body))
+                elif route == PERSONAL:
+                    stream.offer(frame)
         for stream, room, delta in moved:
             self.presence.mark(stream, [room], delta)
 
-    def fan_out(self, room, item):
+    def fan_out(self, room, frame):
         with self.lock:
             streams = list(self.rooms.get(room, ()))
         for stream in streams:
-            stream.offer(item)
+            stream.offer(frame)
 
     def deliver_missing(self, room, after, before):
-        """Fan out the room's messages with after < seq < before, read from the
+        """Fan out the room's log entries with after < seq < before, read from the
         database (call with the room's order lock held)."""
-        from chat.realtime.stream import message_frames
-
-        for seq, body in list(message_frames(self.app, room, after, before)):
-            self.fan_out(room, ("room", room, seq, body))
-            self.last[room] = seq
+        for frame in list(frames(self.app, self.reads, room, after, before)):
+            self.fan_out(room, frame)
+            self.last[room] = frame.seq
 
     def resync(self):
         """After the broker connection came back: apply membership changes that were
         announced meanwhile, then deliver what the rooms gained."""
-        from chat.models import Room
-
         self.revalidate()
         with self.lock:
             since = {room: self.last.get(room, min((s.positions.get(room, 0) for s in streams), default=0))
@@ -220,7 +226,7 @@ class Hub:
         if not since:
             return
         with self.app.app_context():
-            latest = Room.latest_seqs(since)
+            latest = self.reads.latest(since)
         for room, after in since.items():
             if latest.get(room, 0) > after:
                 with self.order.setdefault(room, threading.Lock()):
@@ -230,19 +236,15 @@ class Hub:
         """Replay, as join and leave events, the membership changes the database
         shows for local users: a lost `leave` must not keep a removed member reading,
         nor a lost `signed_out` a deactivated account."""
-        from chat.models import Membership, User
-
         with self.lock:
             routed = {user: set().union(*(s.registered for s in streams)) for user, streams in self.users.items()}
         with self.app.app_context():
-            now = Membership.positions_by_user(routed)
-            gone = User.inactive_among(routed)
+            now = self.reads.positions(routed)
+            gone = self.reads.inactive(routed)
         for user in gone:
-            self.user_event(user, "signed_out", {}, b"")
+            self.user_event(user, signed_out(user, "deactivated"))
         for user, rooms in routed.items():
             for room in rooms - set(now[user]):
-                data = {"room_id": room}
-                self.user_event(user, "leave", data, Event(compact(data), event="leave").body())
+                self.user_event(user, left(user, room))
             for room in set(now[user]) - rooms:
-                data = {"room_id": room, "seq": now[user][room]}
-                self.user_event(user, "join", data, Event(compact(data), event="join").body())
+                self.user_event(user, joined(user, room, now[user][room]))

@@ -5,7 +5,31 @@ import time
 from collections import Counter
 from itertools import groupby
 
+from flask import current_app
+
+from chat.realtime.kind import EPHEMERAL, Kind
+
 log = logging.getLogger(__name__)
+PRESENCE = Kind("presence", EPHEMERAL)
+
+
+def online(room_id):
+    """[{id, username}] with a live stream in the room, on any process or node, by
+    name; [] (and a warning) if the presence store is down."""
+    try:
+        return users_of(current_app.extensions["realtime"].broker.online(room_id))
+    except Exception:
+        current_app.logger.warning("presence store unavailable", exc_info=True)
+        return []
+
+
+def users_of(members):
+    """Presence entries (user id:username:node) -> [{id, username}], by name, once each."""
+    users = {}
+    for member in members:
+        user_id, username, _ = member.split(":", 2)
+        users[int(user_id)] = username
+    return [{"id": i, "username": name} for i, name in sorted(users.items(), key=lambda item: item[1])]
 
 
 class Presence:
@@ -114,13 +138,14 @@ class Presence:
         self.announce(rooms)
 
     def announce(self, rooms):
-        from chat.realtime.publish import announce_presence
-
+        """Publish each room's online list, unless more than `list_limit` people are in it."""
         if self.stopping.is_set():
             return
         try:
             for room in rooms:
-                announce_presence(self.broker, room, self.list_limit)
+                members = self.broker.online(room, self.list_limit + 1)
+                if len(members) <= self.list_limit:
+                    self.broker.publish(PRESENCE.to(room, {"room_id": room, "online": users_of(members)}))
         except Exception:
             log.warning("presence store unavailable", exc_info=True)
 

@@ -1,7 +1,7 @@
 import pytest
 
 from chat.realtime import cursor
-from chat.realtime.resume import plan
+from chat.realtime.cursor import plan
 
 
 def test_a_cursor_round_trips_every_rooms_position():

@@ -5,10 +5,12 @@ import uuid
 import pytest
 import redis
 
+from chat import realtime
 from chat.extensions import db
-from chat.models import Room, User
-from chat.realtime.publish import encode
-from chat.realtime.stream import Stream, serve
+from chat.models import Membership, Message, Room, User
+from chat.models.broadcasts import logged
+from chat.realtime.serve import serve
+from chat.realtime.stream import Stream
 from tests.conftest import require
 
 
@@ -16,11 +18,9 @@ def hub_of(app):
     return app.extensions["realtime"]
 
 
-def message_payload(app, room_id, seq):
-    from chat.models import Message
-
+def message_frame(app, room_id, seq):
     with app.app_context():
-        return encode("message", Message.at(room_id, seq).to_json(), seq=seq)
+        return logged(Message.at(room_id, seq))
 
 
 def post(app, room_id, user_id, count):
@@ -36,13 +36,13 @@ def test_the_hub_fills_a_gap_from_the_database_before_delivering_newer_ones(app,
     hub.attach(stream)
     post(app, general, alice.id, 3)  # the in-process broker delivers 1, 2, 3
     stream.take(0)
-    hub.receive(f"room:{general}", message_payload(app, general, 1))  # a late duplicate: dropped
+    hub.receive(message_frame(app, general, 1))  # a late duplicate: dropped
     post(app, general, alice.id, 2)
     stream.take(0)
     hub.last[general] = 3
     with app.app_context():  # seq 5 arrives while 4 never did
-        hub.receive(f"room:{general}", message_payload(app, general, 5))
-    assert [(kind, seq) for kind, _, seq, _ in stream.take(0)] == [("room", 4), ("room", 5)]
+        hub.receive(message_frame(app, general, 5))
+    assert [(frame.route, frame.seq) for frame in stream.take(0)] == [("log", 4), ("log", 5)]
     hub.detach(stream)
 
 
@@ -52,8 +52,8 @@ def test_a_slow_stream_is_closed_and_the_others_keep_everything(app, alice, bob,
     hub.attach(slow), hub.attach(fast)
     post(app, general, alice.id, 5)
     assert slow.overflowed and len(slow.items) == 3
-    assert [seq for _, _, seq, _ in fast.take(0) if seq] == [1, 2, 3, 4, 5]
-    body = serve(app, hub, slow, [], retry_ms=3000, heartbeat=0.1)
+    assert [frame.seq for frame in fast.take(0) if frame.seq] == [1, 2, 3, 4, 5]
+    body = serve(hub, slow, [], retry_ms=3000, heartbeat=0.1)
     assert next(body) == f"id: v1.{general}-0\nretry: 3000\n\n".encode()
     rest = list(body)  # ends instead of waiting: its client reconnects and resumes
     assert all(b": ping" not in chunk for chunk in rest)
@@ -100,8 +100,6 @@ def test_with_redis_the_hub_subscribes_to_a_room_only_while_a_local_stream_needs
 
 def test_after_a_broker_outage_a_removed_member_stops_getting_the_room(app, alice, bob, general):
     """The leave was announced while the broker was away; the resync finds it."""
-    from chat.models import Membership
-
     hub = hub_of(app)
     stream = Stream(bob.id, "bob", {general: 0})
     hub.attach(stream)
@@ -111,7 +109,7 @@ def test_after_a_broker_outage_a_removed_member_stops_getting_the_room(app, alic
         Membership.of(general, bob.id).leave()
     hub.broker.start(hub)
     hub.resync()
-    assert [(kind, room) for kind, room, _, _ in stream.take(0)] == [("leave", general)]
+    assert [(frame.route, frame.room) for frame in stream.take(0)] == [("leave", general)]
     post(app, general, alice.id, 1)
     assert stream.take(0) == []
     hub.detach(stream)
@@ -127,12 +125,12 @@ def test_a_stream_that_comes_back_within_the_grace_changes_nobodys_presence(make
     again = Stream(bob.id, "bob", {general: 0})
     hub.attach(again)  # a page change, or the next long poll
     time.sleep(0.8)
-    assert [kind for kind, *_ in watcher.take(0)] == []
+    assert [frame.route for frame in watcher.take(0)] == []
     hub.detach(again)
     assert watcher.take(0) == []  # still within the grace
     time.sleep(0.8)
-    (kind, room, _, body), = watcher.take(0)
-    assert (kind, room) == ("ephemeral", general) and b'"username":"bob"' not in body
+    frame, = watcher.take(0)
+    assert (frame.route, frame.room) == ("ephemeral", general) and b'"username":"bob"' not in frame.body
     hub.detach(watcher)
 
 
@@ -141,7 +139,7 @@ def test_an_idle_long_poll_sends_its_cursor_then_a_ping_and_ends(app, alice, gen
     stream = Stream(alice.id, "alice", {general: 0})
     hub.attach(stream)
     stream.take(0)  # alice's own presence
-    body = serve(app, hub, stream, [], retry_ms=3000, heartbeat=0.2, poll=True)
+    body = serve(hub, stream, [], retry_ms=3000, heartbeat=0.2, poll=True)
     assert list(body) == [f"id: v1.{general}-0\nretry: 3000\n\n".encode(), b": ping\n\n"]
     assert stream.detached
 
@@ -171,9 +169,9 @@ def presence_lists(stream):
     import json
 
     lists = []
-    for kind, _, _, body in stream.take(0):
-        data = json.loads(body.split(b"data: ", 1)[1])
-        if kind == "ephemeral" and "online" in data:
+    for frame in stream.take(0):
+        data = json.loads(frame.body.split(b"data: ", 1)[1])
+        if frame.route == "ephemeral" and "online" in data:
             lists.append([user["username"] for user in data["online"]])
     return lists
 
@@ -199,8 +197,6 @@ def test_a_room_with_more_people_online_than_the_limit_gets_no_presence_lists(ma
     hub.attach(bobs)
     assert presence_lists(watcher) == []  # two online, over the limit: not pushed
     with app.app_context():
-        from chat import realtime
-
         assert [user["username"] for user in realtime.online(general)] == ["alice", "bob"]  # still asked for
     hub.detach(watcher), hub.detach(bobs)
 
@@ -240,22 +236,22 @@ def test_with_redis_down_a_stream_opens_at_once_and_gets_what_was_posted_once_it
         for stream in (first, second):
             deadline, got = time.monotonic() + 10, []
             while not got and time.monotonic() < deadline:
-                got = [(kind, seq) for kind, _, seq, _ in stream.take(0.2) if kind == "room"]
-            assert got == [("room", 1)]  # caught up from the database once Redis was back
+                got = [(frame.route, frame.seq) for frame in stream.take(0.2) if frame.route == "log"]
+            assert got == [("log", 1)]  # caught up from the database once Redis was back
         hub.detach(first), hub.detach(second)
 
 
 def test_catching_up_reads_a_first_page_then_batches_with_no_gap_at_either_edge(app, alice, general, secret):
     import json
 
-    from chat.realtime.stream import PREFETCH
+    from chat.realtime.reads import PREFETCH
 
     post(app, general, alice.id, PREFETCH)  # exactly one first page
     post(app, secret, alice.id, PREFETCH + 1)  # one more than it
     hub = hub_of(app)
     stream = Stream(alice.id, "alice", {general: 0, secret: 0})
     hub.attach(stream)
-    body = b"".join(serve(app, hub, stream, [], retry_ms=3000, heartbeat=0.1, poll=True))
+    body = b"".join(serve(hub, stream, [], retry_ms=3000, heartbeat=0.1, poll=True))
     seqs = {general: [], secret: []}
     for line in body.decode().splitlines():
         if line.startswith("data: ") and '"seq"' in line:

@@ -12,7 +12,7 @@ def app_settings():
 
 
 def test_posting_while_redis_is_down_still_stores_the_message_and_logs_why(app, api, alice, general, caplog):
-    with caplog.at_level(logging.WARNING, logger="chat.realtime.publish"):
+    with caplog.at_level(logging.WARNING, logger="chat.realtime.hub"):
         response = api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "still here"})
     assert (response.status_code, response.get_json()["seq"]) == (201, 1)
     with app.app_context():

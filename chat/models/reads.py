@@ -1,0 +1,38 @@
+"""The database, as chat.realtime reads it back (its `Reads`, handed to it at init_app)."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from chat.extensions import db
+from chat.models.broadcasts import logged
+from chat.models.log import RoomEvent
+from chat.models.message import Message
+from chat.models.room import Room
+from chat.models.user import User
+
+
+def log_page(room_id, after, before=None, limit=500):
+    """Up to `limit` entries of the room's log (messages, system messages, edits
+    and deletes) with after < seq (< before), by seq."""
+    messages, _ = Message.page(room_id, after=after, before=before, limit=limit)
+    query = (select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > after)
+             .options(joinedload(RoomEvent.actor), joinedload(RoomEvent.message).joinedload(Message.author)))
+    if before is not None:
+        query = query.where(RoomEvent.seq < before)
+    events = db.session.scalars(query.order_by(RoomEvent.seq).limit(limit)).all()
+    return sorted([*messages, *events], key=lambda entry: entry.seq)[:limit]
+
+
+class Reads:
+    """What live delivery reads: see chat.realtime.reads.Reads."""
+
+    def log(self, room_id, after, before=None, limit=500):
+        return [logged(entry) for entry in log_page(room_id, after, before, limit)]
+
+    def latest(self, room_ids):
+        return Room.latest_seqs(room_ids)
+
+    def positions(self, user_ids):
+        return Room.positions_by_user(user_ids)
+
+    def inactive(self, user_ids):
+        return User.inactive_among(user_ids)
