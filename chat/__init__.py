@@ -6,12 +6,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config
+from chat import api, login, pages, realtime  # noqa: F401  (login registers the user loaders)
+from chat.api import health
+from chat.cli import COMMANDS
 from chat.database import configure_database, watch_connections
-from chat import login, realtime  # noqa: F401  (login registers the user loaders)
 from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
 from chat.limits import too_many_requests
 from chat.models.reads import Reads
+from chat.pages import auth, dms, messages, moderation, rooms, search
 from chat.security import add_security_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -47,7 +50,8 @@ def create_app(config_class=None, **overrides):
     register_blueprints(app)
     register_errorhandlers(app)
     app.register_error_handler(429, too_many_requests)
-    register_commands(app)
+    for command in COMMANDS:
+        app.cli.add_command(command)
     app.after_request(add_security_headers)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -67,15 +71,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from chat import api, auth, health, messages, moderation, rooms, search, stream
-
-    for module in (auth, rooms, messages, moderation, search, api, stream, health):
-        app.register_blueprint(module.bp)
+    for page in (auth, rooms, messages, moderation, search, dms):
+        app.register_blueprint(page.bp)
+    pages.register_filters(app)
+    app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
-
-
-def register_commands(app):
-    from chat.cli import COMMANDS
-
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    app.register_blueprint(health.bp)

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from chat.extensions import csrf, login_manager
 from chat.login import bearer_secret
+from chat.scope import scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,4 +24,6 @@ def authenticate():
     return None
 
 
-from chat.api import accounts, dms, messages, moderation, openapi, rooms, search  # noqa: E402,F401  (routes)
+scope(bp)  # after the login check: a URL's <room_id> is looked up into g.room and g.membership
+
+from chat.api import accounts, dms, messages, moderation, openapi, rooms, search, stream  # noqa: E402,F401  (routes)

@@ -1,4 +1,4 @@
-"""Sign-up, API tokens and the current user."""
+"""Accounts: sign-up, API tokens, the current user, and deactivation."""
 from flask_login import current_user
 
 from chat.api import bp
@@ -39,3 +39,15 @@ def delete_current_token():
 @bp.get("/me")
 def me():
     return {**current_user.to_json(), "is_admin": current_user.is_admin}
+
+
+@bp.post("/users/<username>/deactivate")
+def deactivate_user(username):
+    """Site admins only: end the account's sessions, tokens and streams."""
+    if not current_user.is_admin:
+        raise Problem(403, "admin_only", "Only a site admin can deactivate accounts.")
+    user = User.called(username)
+    if user.id == current_user.id:
+        raise Problem(400, "cannot_deactivate_yourself", "Ask another admin to deactivate your account.")
+    user.deactivate()
+    return "", 204

@@ -1,13 +1,14 @@
 """Rooms and their members."""
+from flask import g
 from flask_login import current_user
 
 from chat import realtime
-from chat.access import room_for
 from chat.api import bp
 from chat.api.payload import field, json_body
 from chat.errors import Problem
 from chat.models import Membership, Room
 from chat.params import SEQ_MAX
+from chat.scope import MEMBER, allow, needs
 
 
 @bp.get("/rooms")
@@ -28,8 +29,8 @@ def create_room():
 
 
 @bp.get("/rooms/<id:room_id>")
-def show_room(room_id):
-    room, membership = room_for(current_user, room_id)
+def show_room():
+    room, membership = g.room, g.membership
     counts = Membership.counts(current_user.id, [room.id]).get(room.id)
     data = room.to_json(membership, counts, Room.partners(current_user, [room]).get(room.id))
     if membership is not None:
@@ -39,39 +40,37 @@ def show_room(room_id):
 
 
 @bp.post("/rooms/<id:room_id>/members")
-def add_member(room_id):
+def add_member():
     """`{}` joins a public room; `{"username": ...}` lets a member invite someone."""
-    data = json_body()
-    username = field(data, "username", required=False)
+    username = field(json_body(), "username", required=False)
     if username is None:
-        room, _ = room_for(current_user, room_id)
-        membership, created = room.join(current_user)
+        membership, created = g.room.join(current_user)
     else:
-        room, _ = room_for(current_user, room_id, member=True)
-        membership, created = room.invite(username)
+        allow(g.room, g.membership, MEMBER)
+        membership, created = g.room.invite(username)
     return membership.to_json(), 201 if created else 200
 
 
 @bp.delete("/rooms/<id:room_id>/members/me")
-def leave_room(room_id):
-    _, membership = room_for(current_user, room_id, member=True)
-    membership.leave()
+@needs(MEMBER)
+def leave_room():
+    g.membership.leave()
     return "", 204
 
 
 @bp.post("/rooms/<id:room_id>/typing")
-def typing(room_id):
+@needs(MEMBER)
+def typing():
     """Tell the room's open streams that the caller is typing (nothing is stored)."""
-    room, _ = room_for(current_user, room_id, member=True)
-    room.typing(current_user)
+    g.room.typing(current_user)
     return "", 204
 
 
 @bp.post("/rooms/<id:room_id>/read")
-def mark_read(room_id):
+@needs(MEMBER)
+def mark_read():
     """`{"seq": n}`: the caller has read the room up to n."""
-    _, membership = room_for(current_user, room_id, member=True)
     seq = field(json_body(), "seq", int)
     if not 0 <= seq <= SEQ_MAX:
         raise Problem(400, "invalid_field", "'seq' must be a whole number from 0 up.", field="seq")
-    return membership.mark_read(seq)
+    return g.membership.mark_read(seq)

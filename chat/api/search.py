@@ -2,10 +2,10 @@
 from flask import request
 from flask_login import current_user
 
-from chat.access import room_for
 from chat.api import bp
 from chat.models.search import OFFSET_MAX, PAGE, PAGE_MAX, search
 from chat.params import SEQ_MAX, number_arg
+from chat.scope import MEMBER, look_up
 
 
 @bp.get("/search")
@@ -16,5 +16,5 @@ def search_messages():
     limit = number_arg("limit", low=1, high=PAGE_MAX, default=PAGE)
     offset = number_arg("offset", low=0, high=OFFSET_MAX, default=0)
     if room_id is not None:
-        room_for(current_user, room_id, member=True)
+        look_up(room_id, MEMBER)
     return search(current_user, request.args.get("q"), room_id=room_id, limit=limit, offset=offset).to_json()

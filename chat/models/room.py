@@ -56,9 +56,16 @@ class Room(Direct, Moderation, db.Model):
         return Room.with_membership_of(user).where(or_(Room.private.is_(False), Membership.id.is_not(None)))
 
     @staticmethod
+    def reached_by(user):
+        """`seen_by`, and for a site admin every room but other people's direct
+        messages (chat.scope decides what each may do in them)."""
+        if not user.is_admin:
+            return Room.seen_by(user)
+        return Room.with_membership_of(user).where(or_(Room.dm_key.is_(None), Membership.id.is_not(None)))
+
+    @staticmethod
     def with_membership_of(user):
-        """Every room, each with `user`'s membership or None: `seen_by` narrows it;
-        a site admin's moderation (chat.access) reaches further."""
+        """Every room, each with `user`'s membership or None: `seen_by` and `reached_by` narrow it."""
         mine = and_(Membership.room_id == Room.id, Membership.user_id == user.id)
         return select(Room, Membership).outerjoin(Membership, mine)
 

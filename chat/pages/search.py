@@ -2,14 +2,14 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from chat.access import room_for
 from chat.errors import Problem
 from chat.models.search import OFFSET_MAX, QUERY_MAX, search, searchable_rooms
+from chat.pages import behind_login
 from chat.params import SEQ_MAX, number_arg
-from chat.rooms import require_login
+from chat.scope import MEMBER, look_up
 
 bp = Blueprint("search", __name__)
-bp.before_request(require_login)
+behind_login(bp)
 
 
 @bp.get("/search")
@@ -24,7 +24,7 @@ def index():
         room_id = number_arg("room", low=1, high=SEQ_MAX) if room else None
         offset = number_arg("offset", low=0, high=OFFSET_MAX, default=0)
         if room_id is not None:
-            room_for(current_user, room_id, member=True)
+            look_up(room_id, MEMBER)
         results = search(current_user, q, room_id=room_id, offset=offset)
     except Problem as problem:
         return render_template("search/index.html", error=problem.message, **form), problem.status

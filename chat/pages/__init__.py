@@ -1,43 +1,49 @@
-"""Room pages: the directory, a room with its history, joining, inviting, leaving."""
+"""The HTML pages: one blueprint per area, and what they share.
+
+Every page works without JavaScript. A form that a model refuses is shown
+again with the model's words beside the field, and a 400.
+"""
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from chat import markup, realtime
-from chat.access import room_for
-from chat.errors import Problem
 from chat.extensions import login_manager
-from chat.forms import DirectForm, InviteForm, MessageForm, RoomForm, RoomSettingsForm, show_problem
 from chat.models import Membership, Message, Room
 from chat.models.types import iso
+from chat.pages.forms import DirectForm, InviteForm, MessageForm, RoomForm, RoomSettingsForm
 from chat.params import SEQ_MAX, number_arg
+from chat.scope import scope
 
-bp = Blueprint("rooms", __name__)
-bp.add_app_template_filter(markup.rich, "rich")
-bp.add_app_template_filter(markup.happened, "happened")
-bp.add_app_template_test(markup.mentions, "mentioning")
-bp.add_app_template_filter(iso, "iso")
 PAGE = 50
 # Where a live page goes when its room's owner takes the reader out (static/js/unread.js).
 LEFT = {"removed": "A room's owner removed you from it.",
         "banned": "A room's owner banned you from it: you cannot join it again."}
 
 
-@bp.before_request
+def register_filters(app):
+    app.add_template_filter(markup.rich, "rich")
+    app.add_template_filter(markup.happened, "happened")
+    app.add_template_test(markup.mentions, "mentioning")
+    app.add_template_filter(iso, "iso")
+
+
 def require_login():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
 
 
-@bp.get("/")
-def home():
-    return redirect(url_for("rooms.index"))
+def behind_login(bp):
+    """Every page of `bp` needs a login, and a room in its URL is looked up once (chat.scope)."""
+    bp.before_request(require_login)
+    scope(bp)
 
 
-@bp.get("/rooms")
-def index(form=None, status=200, dm=None):
+def render_directory(form=None, dm=None, status=200):
+    """The rooms page: the user's rooms, the others they may join, and the forms to
+    make a room or open a direct message."""
     cursor = realtime.cursor_of(Room.positions_of(current_user))
     rooms = Room.directory(current_user)
     mine = [(room, membership) for room, membership in rooms if membership is not None]
@@ -50,25 +56,6 @@ def sidebar(rooms):
     """What a list of the user's rooms shows: unread and mention counts, and whom each DM is with."""
     return {"counts": Membership.counts(current_user.id),
             "partners": Room.partners(current_user, [room for room, _ in rooms])}
-
-
-@bp.post("/rooms")
-def create():
-    form = RoomForm()
-    if form.validate_on_submit():
-        try:
-            room = Room.create(current_user, form.name.data, form.topic.data, form.private.data)
-        except Problem as problem:
-            show_problem(form, problem)
-        else:
-            return redirect(url_for("rooms.show", room_id=room.id))
-    return index(form, 400)
-
-
-@bp.get("/rooms/<id:room_id>")
-def show(room_id):
-    room, membership = room_for(current_user, room_id)
-    return render_room(room, membership)
 
 
 def render_room(room, membership, form=None, invite=None, settings=None, status=200):
@@ -107,32 +94,5 @@ def history_window(room, latest):
             "has_newer": bool(messages) and Message.any_between(room.id, messages[-1].seq, latest)}
 
 
-@bp.post("/rooms/<id:room_id>/join")
-def join(room_id):
-    room, _ = room_for(current_user, room_id)
-    room.join(current_user)
+def back_to(room):
     return redirect(url_for("rooms.show", room_id=room.id))
-
-
-@bp.post("/rooms/<id:room_id>/invite")
-def invite(room_id):
-    room, membership = room_for(current_user, room_id, member=True)
-    form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invited, created = room.invite(form.username.data)
-        except Problem as problem:
-            show_problem(form, problem)
-        else:
-            name = invited.user.username
-            flash(f"{name} is now a member." if created else f"{name} was already a member.")
-            return redirect(url_for("rooms.show", room_id=room.id))
-    return render_room(room, membership, invite=form, status=400)
-
-
-@bp.post("/rooms/<id:room_id>/leave")
-def leave(room_id):
-    room, membership = room_for(current_user, room_id, member=True)
-    membership.leave()
-    flash(f"You left {room.name}.")
-    return redirect(url_for("rooms.index"))
