@@ -41,7 +41,8 @@ class Direct:
             db.session.rollback()
             return cls.with_key(key), False
         for member, partner in ((user, other), (other, user)):
-            broadcasts.membership_changed("join", member, room, room.to_json(room.membership_of(member), partner=partner))
+            room_json = room.to_json(room.membership_of(member), partner=partner)
+            broadcasts.membership_changed("join", member, room, room_json)
         return room, True
 
     @classmethod

@@ -3,10 +3,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from chat.errors import Problem
-from chat.pages.forms import LoginForm, SignupForm, show_problem
 from chat.limits import login_limited, signup_limited
 from chat.login import end_login, start_session
 from chat.models import User
+from chat.pages.forms import LoginForm, SignupForm, show_problem
 from chat.security import safe_next
 
 bp = Blueprint("auth", __name__)
