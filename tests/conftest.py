@@ -6,67 +6,21 @@ import os
 import re
 import threading
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine
 from werkzeug.serving import make_server
 
 import chat.models  # noqa: F401  (fills the metadata)
 from chat import create_app
 from chat.extensions import db, limiter
 from chat.models import AuthToken, Room, User
-from config import TestingConfig, database_url
+from config import TestingConfig
+from tests.services import PostgresDatabase, require, scratch_database, unavailable  # noqa: F401  (shared)
 
 PASSWORD = "correct horse battery staple"
-
-
-def require(variable, what):
-    """The service URL in `variable`; a visible skip without it (a failure under REQUIRE_SERVICES=1)."""
-    value = os.environ.get(variable)
-    if not value:
-        unavailable(f"{what}: set {variable} to run this test")
-    return value
-
-
-def unavailable(reason):
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{reason} (REQUIRE_SERVICES=1 turns this skip into a failure)")
-    pytest.skip(reason)
-
-
-@dataclass
-class PostgresDatabase:
-    url: str
-    engine: object
-
-    def empty(self):
-        tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-        with self.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-
-
-@contextmanager
-def scratch_database(prefix):
-    """A new, empty database on TEST_DATABASE_URL's server, dropped afterwards."""
-    server = make_url(database_url(require("TEST_DATABASE_URL", "needs PostgreSQL")))
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        unavailable(f"needs PostgreSQL, which did not answer at {server.host}:{server.port}: {error.orig}")
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope="session")
@@ -269,3 +223,63 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+def logged_in(app, who):
+    """A browser of its own, logged in as `who` through the real form."""
+    client = app.test_client()
+    Auth(client).login(who.username)
+    return client
+
+
+def main_of(response):
+    return re.search(r"<main.*</main>", response.get_data(as_text=True), re.S).group(0)
+
+
+def field_errors(page, field):
+    """The errors shown under one field of a page's form, [] when it has none."""
+    found = re.search(rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def make_room(app, who, name, private=False):
+    """A room `who` makes (through the model); its id."""
+    with app.app_context():
+        return Room.create(db.session.get(User, who.id), name, private=private).id
+
+
+def can_see_rooms(client):
+    """Whether `client` is logged in: the rooms page answers instead of sending it to log in."""
+    return client.get("/rooms").status_code == 200
+
+
+def post_message(app, room_id, who, body):
+    """Post through the model, as a fixture does: no HTTP in the way."""
+    with app.app_context():
+        db.session.get(Room, room_id).post(db.session.get(User, who.id), body)
+
+
+def say(api, who, room, body):
+    """Post `body` as `who` through the API; returns the message json."""
+    response = api.as_(who).post(f"/rooms/{room}/messages", json={"body": body})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def edit(api, who, room, seq, body=None, **kwargs):
+    if "json" not in kwargs and "data" not in kwargs:
+        kwargs["json"] = {"body": body}
+    return api.as_(who).call("PATCH", f"/rooms/{room}/messages/{seq}", **kwargs)
+
+
+def remove(api, who, room, seq):
+    return api.as_(who).delete(f"/rooms/{room}/messages/{seq}")
+
+
+def history(api, who, room):
+    """Every message of the room (up to 200), ascending by seq."""
+    return api.as_(who).get(f"/rooms/{room}/messages?limit=200").get_json()["messages"]
+
+
+def last_seq(api, who, room):
+    return api.as_(who).get(f"/rooms/{room}").get_json()["last_seq"]

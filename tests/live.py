@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -105,3 +106,16 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def redis_settings(url):
+    """Settings for a live server on Redis, under a prefix of its own."""
+    return {"REDIS_URL": url, "REALTIME_PREFIX": f"live-{uuid.uuid4().hex}:", "STREAM_HEARTBEAT": "0.5"}
+
+
+def room_with(base, owner, members, name):
+    """A room `owner` (a smoke.Client) makes and `members` join; its id."""
+    room = owner.call("POST", "/rooms", {"name": name})[1]["id"]
+    for member in members:
+        assert member.call("POST", f"/rooms/{room}/members", {})[0] == 201
+    return room

@@ -116,3 +116,25 @@ class Stream:
             pass
         self.sock.close()
         self.connection.close()
+
+
+LOG = ("message", "room", "edit", "delete")  # the events that carry a room's seq
+
+
+def log_entries(stream, count, timeout=10):
+    """The next `count` events that carry a room's seq (skipping presence, reads...)."""
+    entries, deadline = [], time.monotonic() + timeout
+    while len(entries) < count:
+        event = stream.next(max(deadline - time.monotonic(), 0.01))
+        if event["event"] in LOG:
+            entries.append(event)
+    return entries
+
+
+def caught_up(stream, seconds=0.5):
+    """True if no further log entry arrives within `seconds`."""
+    try:
+        log_entries(stream, 1, timeout=seconds)
+    except TimeoutError:
+        return True
+    return False

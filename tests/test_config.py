@@ -55,13 +55,3 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
-
-
-def test_the_health_check_answers_when_the_database_does(client):
-    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
-
-
-def test_the_health_check_says_503_when_the_database_is_gone(tmp_path):
-    app = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
-    response = app.test_client().get("/healthz")
-    assert (response.status_code, response.get_json()["database"]) == (503, "down")

@@ -8,9 +8,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import unavailable
+from tests.conftest import ROOT, unavailable
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ACORN = os.path.join(ROOT, "tests", "js", "node_modules", "acorn", "dist", "acorn.js")
 CHECK = """
 const acorn = require(process.argv[1]), fs = require('fs'), errors = {};

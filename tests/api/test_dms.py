@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from tests import smoke, sse
-from tests.api.test_edits import say
+from tests.conftest import say
 
 
 def open_dm(api, who, username):

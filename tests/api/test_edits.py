@@ -1,37 +1,13 @@
 """Editing and deleting messages: who may, what is kept, and the room's gap-free seq."""
 import pytest
 
+from tests.conftest import edit, history, last_seq, remove, say
+
 REFUSALS = {403: "not_your_message", 404: "room_not_found"}
-
-
-def say(api, who, room, body):
-    """Post `body` as `who`; returns the message json."""
-    response = api.as_(who).post(f"/rooms/{room}/messages", json={"body": body})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def edit(api, who, room, seq, body=None, **kwargs):
-    if "json" not in kwargs and "data" not in kwargs:
-        kwargs["json"] = {"body": body}
-    return api.as_(who).call("PATCH", f"/rooms/{room}/messages/{seq}", **kwargs)
-
-
-def remove(api, who, room, seq):
-    return api.as_(who).delete(f"/rooms/{room}/messages/{seq}")
 
 
 def versions(api, who, room, seq):
     return api.as_(who).get(f"/rooms/{room}/messages/{seq}/versions")
-
-
-def history(api, who, room):
-    """Every message of the room (up to 200), ascending by seq."""
-    return api.as_(who).get(f"/rooms/{room}/messages?limit=200").get_json()["messages"]
-
-
-def last_seq(api, who, room):
-    return api.as_(who).get(f"/rooms/{room}").get_json()["last_seq"]
 
 
 def cast(role, api, runner, alice, bob, mallory, general):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from chat.extensions import db
 from chat.models import Mention
 from tests import sse
-from tests.api.test_edits import edit, remove, say
+from tests.conftest import edit, remove, say
 
 
 def counts(api, who, room):

@@ -4,8 +4,7 @@ import pytest
 from chat.extensions import db
 from chat.models import Membership
 from chat.models.membership import OWNER
-from tests.api.test_edits import history, last_seq
-from tests.conftest import person
+from tests.conftest import history, last_seq, person
 
 # action: (method, path under /rooms/<id>, payload)
 ACTIONS = {

@@ -3,7 +3,7 @@ import pytest
 
 from chat.extensions import db
 from chat.models import Membership, Message, Room, User
-from tests.api.test_openapi import response_validator
+from tests.api.conftest import response_validator
 
 
 def post(api, who, room, body):

@@ -1,5 +1,6 @@
 """What people do in the browser, as steps the scenarios share."""
 import re
+import threading
 
 MESSAGES = """() => Array.from(document.querySelectorAll('#messages li.message')).map(li => ({
     seq: li.dataset.seq ? Number(li.dataset.seq) : null, body: li.querySelector('.body').textContent,
@@ -130,3 +131,104 @@ def notes(person):
 def hide_tab(person, hidden=True):
     """Make the page believe its tab went into the background (or came back)."""
     person.page.evaluate(HIDE, hidden)
+
+
+# --- static/js/eventsource.js on its own: what the scripted server answers (Reply),
+# and the page that watches (Tab). The `server` and `tab` fixtures are in conftest.py.
+
+BOM = "\ufeff"
+
+
+class Reply:
+    """One scripted answer: `body` holds text or bytes to send, numbers to sleep
+    (seconds) and threading.Events to wait for. `then` is "close" (end the
+    response), "hang" (stay open and silent), "drop" (hang up without any
+    response, a network error for the browser) or "mute" (send nothing at all,
+    not even headers, and keep the connection open)."""
+
+    def __init__(self, *body, status=200, content_type="text/event-stream", then="close"):
+        self.body, self.status, self.content_type, self.then = body, status, content_type, then
+
+    def play(self, handler, stopping):
+        if self.then == "mute":
+            stopping.wait(30)
+        if self.then in ("drop", "mute"):
+            return
+        handler.send_response(self.status)
+        handler.send_header("Content-Type", self.content_type)
+        handler.send_header("Cache-Control", "no-cache")
+        handler.end_headers()
+        for part in self.body:
+            if isinstance(part, threading.Event):
+                while not part.wait(0.05) and not stopping.is_set():
+                    pass
+            elif isinstance(part, (int, float)):
+                stopping.wait(part)
+            else:
+                handler.wfile.write(part.encode() if isinstance(part, str) else part)
+                handler.wfile.flush()
+        if self.then == "hang":
+            stopping.wait(30)
+
+
+HANG = Reply(then="hang")
+
+
+# `setup` runs in the same task as the constructor, so before any event can arrive;
+# its listeners come after the one that fills `log`.
+START = """({url, options, types, setup}) => {
+    window.log = [];
+    const source = window.source = new EventSourcePolyfill(url, options);
+    for (const type of types) {
+        source.addEventListener(type, (event) => log.push({
+            type: event.type, data: event.data, lastEventId: event.lastEventId,
+            origin: event.origin, state: source.readyState, at: performance.now(),
+            targetIsSource: event.target === source,
+        }));
+    }
+    new Function("source", setup)(source);
+}"""
+
+
+class Tab:
+    """One page showing our test page; start() makes `source` and records its events in `log`."""
+
+    def __init__(self, page, server):
+        self.page, self.server, self.errors, self.loaded = page, server, [], False
+        page.on("pageerror", lambda error: self.errors.append(error))
+
+    def load(self):
+        if not self.loaded:
+            self.page.goto(self.server.base + "/")
+            self.loaded = True
+
+    def start(self, url="/sse", types=("open", "message", "error"), setup="", **options):
+        self.load()
+        self.page.evaluate(START, {"url": url, "options": options, "types": list(types), "setup": setup})
+
+    def run(self, script, arg=None):
+        return self.page.evaluate(script, arg)
+
+    def wait(self, expression, arg=None, timeout=5000):
+        self.page.wait_for_function(expression, arg=arg, timeout=timeout)
+
+    def wait_for_messages(self, count, timeout=5000):
+        self.wait("n => log.filter(e => e.type === 'message').length >= n", count, timeout)
+
+    def log(self, *types):
+        return [entry for entry in self.run("log") if not types or entry["type"] in types]
+
+    def messages(self):
+        return [entry["data"] for entry in self.log("message")]
+
+    def types(self):
+        return [entry["type"] for entry in self.log()]
+
+    def pause(self, ms):
+        """Time for something that must NOT happen to show itself."""
+        self.page.wait_for_timeout(ms)
+
+
+def gaps(requests):
+    """Seconds from the end of each response to the arrival of the next request."""
+    return [later.arrived - earlier.ended for earlier, later in zip(requests, requests[1:])]

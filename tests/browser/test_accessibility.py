@@ -1,27 +1,9 @@
 """Accessible to everyone: WCAG 2.1 AA by axe-core, and usable from the keyboard alone."""
-import os
-
-import pytest
-
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import CHECK, PHONE
 from tests.browser.steps import (
     create_room, messages, seeded, send,
     together, wait_for_bodies, wait_live,
 )
-from tests.conftest import unavailable
-from tests.test_js import ROOT
-
-AXE = os.path.join(ROOT, "tests", "js", "node_modules", "axe-core", "axe.min.js")
-CHECK = """async () => (await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}))
-    .violations.map(v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
-
-
-@pytest.fixture
-def axe_source():
-    if not os.path.exists(AXE):
-        unavailable("needs axe-core: npm ci --prefix tests/js")
-    with open(AXE, encoding="utf-8") as file:
-        return file.read()  # an init script: injected by the browser, so the page's CSP allows it
 
 
 def test_every_page_passes_wcag_aa_checks_at_desktop_and_phone_widths(embedded, people, axe_source):

@@ -4,7 +4,7 @@ import pytest
 
 from chat.markup import rich
 from tests.browser.steps import create_room, open_room, send, together, wait_for_bodies
-from tests.test_markup import CASES
+from tests.markup_cases import CASES
 
 SAME_DOM = """([body, reader, serverHtml]) => {
     const fromServer = document.createElement('div'), live = document.createElement('div');

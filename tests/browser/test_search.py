@@ -1,9 +1,8 @@
 """Finding a message: the top bar's search box, the results, and the message in its room."""
 import re
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import CHECK, PHONE, screenshot
 from tests.browser.steps import create_room, send, wait_for_bodies, wait_live
-from tests.browser.test_accessibility import CHECK, axe_source  # noqa: F401  (a fixture)
 
 
 def test_searching_from_the_top_bar_finds_the_message_marks_the_words_and_opens_it_in_its_room(any_site, people):

@@ -5,14 +5,7 @@ from sqlalchemy import select
 
 from chat.extensions import db
 from chat.models import Message, Room, User
-from tests.conftest import Auth, csrf_token
-
-
-def logged_in(app, who):
-    """A browser of its own, logged in as `who` through the real form."""
-    client = app.test_client()
-    Auth(client).login(who.username)
-    return client
+from tests.conftest import csrf_token, field_errors, logged_in
 
 
 def composer(client, room_id):
@@ -36,11 +29,6 @@ def link(response, text):
     """The href of the page link labelled `text`, or None."""
     found = re.search(rf'<a class="page-link" href="([^"]+)">{text}</a>', response.get_data(as_text=True))
     return found and found.group(1)
-
-
-def field_errors(page, field):
-    found = re.search(rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', page, re.S)
-    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
 
 
 def fill(app, room_id, who, count):

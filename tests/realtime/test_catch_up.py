@@ -2,14 +2,12 @@
 what it is sent in order, ends with exactly the room the server has."""
 import json
 import threading
-import time
 
 import pytest
 
 from tests import smoke, sse
-from tests.api.test_edits import edit, history, remove, say
-
-LOG = ("message", "room", "edit", "delete")  # the events that carry a room's seq
+from tests.conftest import edit, history, remove, say
+from tests.sse import caught_up, log_entries
 
 
 @pytest.fixture
@@ -21,25 +19,6 @@ def app_settings(broker_settings):
 def live(serve, app):
     """The base URL of the app the `api` fixture calls, served over HTTP."""
     return serve(app)[1]
-
-
-def log_entries(stream, count, timeout=10):
-    """The next `count` events that carry a room's seq (skipping presence, reads...)."""
-    entries, deadline = [], time.monotonic() + timeout
-    while len(entries) < count:
-        event = stream.next(max(deadline - time.monotonic(), 0.01))
-        if event["event"] in LOG:
-            entries.append(event)
-    return entries
-
-
-def caught_up(stream, seconds=0.5):
-    """True if no further log entry arrives within `seconds`."""
-    try:
-        log_entries(stream, 1, timeout=seconds)
-    except TimeoutError:
-        return True
-    return False
 
 
 def apply(local, event):

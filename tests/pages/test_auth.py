@@ -1,3 +1,4 @@
+"""The sign-up and log-in pages: their forms, field errors, CSRF and where `next` leads."""
 import html
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -7,7 +8,7 @@ from sqlalchemy import func, select
 
 from chat.extensions import db
 from chat.models import User
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, can_see_rooms, csrf_token, field_errors
 
 
 def sign_up(client, username, password=PASSWORD):
@@ -24,12 +25,6 @@ def log_in(client, username, password=PASSWORD, remember=False, **query):
     return client.post("/login", data=data, query_string=query)
 
 
-def field_errors(page, field):
-    """The errors shown under one field, [] when it has none."""
-    found = re.search(rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', page, re.S)
-    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
-
-
 def form_errors(page):
     found = re.search(r'<ul class="errors form-errors" role="alert">(.*?)</ul>', page, re.S)
     return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
@@ -37,14 +32,6 @@ def form_errors(page):
 
 def input_tag(page, name):
     return re.search(rf'<input [^>]*name="{name}"[^>]*>', page).group(0)
-
-
-def set_cookie_header(response, name):
-    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}="))
-
-
-def can_see_rooms(client):
-    return client.get("/rooms").status_code == 200
 
 
 def user_count(app):
@@ -154,86 +141,6 @@ def test_the_wrong_password_page_is_identical_for_a_real_and_a_made_up_user(app,
     assert pages[0] == pages[1]
 
 
-def test_remember_me_sets_the_remember_cookie(client, alice):
-    response = log_in(client, "alice", remember=True)
-    assert response.status_code == 302
-    assert client.get_cookie("chat_remember") is not None
-    header = set_cookie_header(response, "chat_remember")
-    assert "HttpOnly" in header
-    assert "SameSite=Lax" in header
-
-
-def test_without_remember_me_no_remember_cookie_is_set(client, alice):
-    response = log_in(client, "alice")
-    assert response.status_code == 302
-    assert client.get_cookie("chat_remember") is None
-    assert not [h for h in response.headers.getlist("Set-Cookie") if h.startswith("chat_remember=")]
-
-
-def test_the_remember_cookie_alone_logs_you_back_in(app, auth, client, alice):
-    auth.login("alice", remember=True)
-    returning = app.test_client()
-    returning.set_cookie("chat_remember", client.get_cookie("chat_remember").value)
-    assert can_see_rooms(returning)
-
-
-def test_the_session_cookie_is_httponly_and_samesite_lax(client, alice):
-    header = set_cookie_header(log_in(client, "alice"), "chat_session")
-    assert "HttpOnly" in header
-    assert "SameSite=Lax" in header
-
-
-def test_the_session_is_renewed_at_login(app, client, alice):
-    csrf_token(client)  # visiting the login page starts an anonymous session
-    before = client.get_cookie("chat_session").value
-    log_in(client, "alice")
-    after = client.get_cookie("chat_session").value
-    assert after != before
-    # A cookie planted before the login (session fixation) stays anonymous.
-    planted = app.test_client()
-    planted.set_cookie("chat_session", before)
-    assert not can_see_rooms(planted)
-
-
-def test_after_logout_replaying_the_old_session_cookie_is_refused(app, auth, client, alice):
-    auth.login("alice")
-    stolen = client.get_cookie("chat_session").value
-    auth.logout()
-    replay = app.test_client()
-    replay.set_cookie("chat_session", stolen)
-    response = replay.get("/rooms")
-    assert response.status_code == 302
-    assert response.location == "/login?next=/rooms"
-
-
-def test_after_logout_replaying_the_old_remember_cookie_is_refused(app, auth, client, alice):
-    auth.login("alice", remember=True)
-    session, remember = client.get_cookie("chat_session").value, client.get_cookie("chat_remember").value
-    auth.logout()
-    for cookies in ({"chat_remember": remember}, {"chat_session": session, "chat_remember": remember}):
-        replay = app.test_client()
-        for name, value in cookies.items():
-            replay.set_cookie(name, value)
-        response = replay.get("/rooms")
-        assert response.status_code == 302
-        assert response.location == "/login?next=/rooms"
-
-
-def test_logging_out_ends_the_session_and_lands_on_the_login_page(auth, client, alice):
-    auth.login("alice", remember=True)
-    response = auth.logout()
-    assert response.status_code == 302
-    assert response.location == "/login"
-    assert not can_see_rooms(client)
-
-
-def test_logging_out_deletes_the_remember_cookie_from_the_browser(auth, client, alice):
-    auth.login("alice", remember=True)
-    response = auth.logout()
-    assert any(h.startswith("chat_remember=;") for h in response.headers.getlist("Set-Cookie"))
-    assert client.get_cookie("chat_remember") is None
-
-
 def test_logout_is_a_post_form_button_on_pages(auth, client, alice):
     auth.login("alice")
     page = client.get("/rooms").get_data(as_text=True)
@@ -316,15 +223,3 @@ def test_a_signup_post_without_the_csrf_token_is_refused(app, client):
     assert response.status_code == 400
     assert user_count(app) == 0
     assert not can_see_rooms(client)
-
-
-
-def test_logging_in_again_in_the_same_browser_revokes_the_earlier_login(app, client, alice, bob):
-    log_in(client, "alice")
-    earlier = client.get_cookie("chat_session").value
-    client.post("/login", data={"username": "bob", "password": PASSWORD, "csrf_token": csrf_token(client, "/rooms")})
-    assert client.get("/api/v1/me").get_json()["username"] == "bob"
-    replay = app.test_client()
-    replay.set_cookie("chat_session", earlier)
-    assert not can_see_rooms(replay)
-    assert can_see_rooms(client)

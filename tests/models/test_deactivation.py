@@ -5,8 +5,7 @@ import time
 import pytest
 
 from tests import sse
-from tests.api.test_edits import history, say
-from tests.conftest import PASSWORD, Api, Auth, require
+from tests.conftest import PASSWORD, Api, Auth, history, require, say
 from tests.live import private_redis
 
 

@@ -5,27 +5,15 @@ import os
 import signal
 import threading
 import time
-import uuid
 
 import psycopg
 import pytest
 
 from tests import smoke, sse
 from tests.conftest import require
-from tests.live import private_redis, serving
+from tests.live import private_redis, redis_settings, room_with, serving
 
 pytestmark = pytest.mark.live
-
-
-def redis_settings(url):
-    return {"REDIS_URL": url, "REALTIME_PREFIX": f"live-{uuid.uuid4().hex}:", "STREAM_HEARTBEAT": "0.5"}
-
-
-def room_with(base, owner, members, name):
-    room = owner.call("POST", "/rooms", {"name": name})[1]["id"]
-    for member in members:
-        assert member.call("POST", f"/rooms/{room}/members", {})[0] == 201
-    return room
 
 
 def seqs_by_room(events, rooms):

@@ -1,6 +1,7 @@
 """`flask bench provision`: bench accounts in bulk, usable at once, never in production."""
 import json
 
+from chat import create_app
 from chat.extensions import db
 from chat.models import AuthToken, Membership, Room, User
 from config import ProductionConfig
@@ -64,8 +65,6 @@ def test_a_malformed_big_room_list_is_a_usage_error(runner, tmp_path):
 
 
 def test_bench_provisioning_is_refused_in_production(database_uri, tmp_path):
-    from chat import create_app
-
     app = create_app(ProductionConfig, SECRET_KEY="k" * 40, SQLALCHEMY_DATABASE_URI=database_uri)
     result, manifest = provision(app.test_cli_runner(), tmp_path, "--users", "5")
     assert result.exit_code == 1 and "production" in result.output and manifest is None

@@ -7,9 +7,8 @@ import pytest
 
 from tests import smoke, sse
 from tests.conftest import require
-from tests.live import private_redis, serving
-from tests.test_catch_up import log_entries
-from tests.test_live_stream import redis_settings, room_with
+from tests.live import private_redis, redis_settings, room_with, serving
+from tests.sse import log_entries
 
 LEAVE_WITHIN = 1.0  # seconds from the ban's response to the leave on the banned member's stream
 AFTERWARDS = 1.0  # how long the banned member's stream is watched for a leak

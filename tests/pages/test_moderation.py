@@ -3,8 +3,7 @@ import pytest
 
 from chat.extensions import db
 from chat.models import Ban, Membership, Room
-from tests.conftest import csrf_token
-from tests.test_rooms import logged_in
+from tests.conftest import csrf_token, logged_in
 
 
 def page_post(client, path, data, page):

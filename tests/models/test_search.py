@@ -1,0 +1,85 @@
+"""The search index: the full-text index answers, and the migrations build the same one as the models."""
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import event, text
+
+from chat import create_app
+from chat.extensions import db
+from chat.models import Message, Room, User
+from chat.models.search import FTS, GIN, search
+from config import TestingConfig
+from tests.conftest import PASSWORD, post_message
+
+
+def test_the_search_is_answered_from_the_full_text_index(app, alice, general):
+    post_message(app, general, alice, "deploy")
+    with app.app_context():
+        sent = []
+
+        def record(connection, cursor, statement, parameters, context, executemany):
+            sent.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert len(search(db.session.get(User, alice.id), "deploy").hits) == 1
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        statement, parameters = next((s, p) for s, p in sent if f"{FTS} MATCH" in s or "@@" in s)
+        connection = db.session.connection()
+        if db.engine.dialect.name == "sqlite":
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            assert f"SCAN {FTS} VIRTUAL TABLE INDEX 0:M" in plan[0][3]
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table would not need the index
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+            assert f"Bitmap Index Scan on {GIN}" in plan
+
+
+@pytest.fixture
+def migrated(empty_database):
+    """An app on a database built by the migrations, not create_all."""
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database)
+    with app.app_context():
+        yield app
+        app.extensions["realtime"].stop()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def index_ddl():
+    """The search index's DDL as the database itself records it."""
+    if db.engine.dialect.name == "sqlite":
+        query = f"SELECT name, sql FROM sqlite_master WHERE name LIKE '{FTS}%' AND sql IS NOT NULL ORDER BY name"
+    else:
+        query = f"SELECT indexname, indexdef FROM pg_indexes WHERE indexname = '{GIN}'"
+    return db.session.execute(text(query)).all()
+
+
+def test_upgrading_indexes_the_messages_already_there_and_keeps_the_index_in_step(migrated):
+    upgrade(revision="d87fb9c702c4")
+    alice = User.register("alice", PASSWORD)
+    room = Room.create(alice, "general")
+    room.post(alice, "deploying before the index")
+    db.session.commit()
+    upgrade()
+    assert [hit.message.body for hit in search(alice, "deploy").hits] == ["deploying before the index"]
+    room.post(alice, "deploy after it")
+    Message.at(room.id, 1).edit(alice, "launching before the index")
+    assert [hit.message.body for hit in search(alice, "deploy").hits] == ["deploy after it"]
+    assert [hit.message.body for hit in search(alice, "launch").hits] == ["launching before the index"]
+    Message.at(room.id, 2).delete(alice)
+    assert search(alice, "deploy").hits == []
+    db.session.rollback()  # the migration's DROP would wait for this session's read lock
+    downgrade(revision="d87fb9c702c4")
+    assert index_ddl() == []
+
+
+def test_a_migrated_database_has_the_same_search_index_as_one_built_from_the_models(migrated):
+    upgrade()
+    from_migrations = index_ddl()
+    db.session.rollback()
+    downgrade(revision="base")
+    db.session.execute(text("DROP TABLE alembic_version"))
+    db.session.commit()
+    db.create_all()
+    assert from_migrations == index_ddl() != []
