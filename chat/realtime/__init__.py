@@ -1,6 +1,6 @@
 """Live delivery: events encoded once, one hub per process, one stream per tab.
 
-It imports nothing from the models: they announce through chat.models.broadcasts,
+It imports no model: the models announce through their own broadcasts module,
 and what it reads back from the database comes through the `Reads` handed to
 `init_app`. The whole of its surface:
 
