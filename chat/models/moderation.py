@@ -23,7 +23,7 @@ class Moderation:
         """Add a system message for `action` at the room's next seq (uncommitted)."""
         seq = self.take_seq()
         data = {"action": action, "user": user.to_json() if user else None, **details}
-        message = Message(room=self, seq=seq, author=actor, body="", kind=SYSTEM,
+        message = Message(room_id=self.id, seq=seq, author=actor, body="", kind=SYSTEM,
                           data=json.dumps(data, separators=(",", ":")))
         db.session.add(message)
         return message

@@ -158,7 +158,7 @@ class Room(Direct, Moderation, db.Model):
         # Your own messages are never unread.
         db.session.execute(update(Membership.__table__).where(
             Membership.room_id == self.id, Membership.user_id == author.id).values(last_read_seq=seq))
-        message = Message(room=self, seq=seq, author=author, body=body, client_id=client_id)
+        message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
         db.session.add(message)
         try:
             db.session.flush()
