@@ -47,8 +47,9 @@ def membership_changed(action, user, room, room_json=None, reason=None):
     realtime.announce(MEMBER.to(room.id, {"room_id": room.id, "action": action, "user": user.to_json()}))
 
 
-def read(membership, counts):
-    realtime.announce(READ.to(membership.user_id, counts))
+def read(membership, marker):
+    """The member's read marker moved: `marker` is its room, seq and counts."""
+    realtime.announce(READ.to(membership.user_id, marker))
 
 
 def signed_out(user):

@@ -14,7 +14,7 @@ from chat.models import Membership, Message, Room
 from chat.models.types import iso
 from chat.pages.forms import DirectForm, InviteForm, MessageForm, RoomForm, RoomSettingsForm
 from chat.params import SEQ_MAX, number_arg
-from chat.scope import scope
+from chat.scope import moderator, scope
 
 PAGE = 50
 # Where a live page goes when its room's owner takes the reader out (static/js/unread.js).
@@ -70,11 +70,10 @@ def render_room(room, membership, form=None, invite=None, settings=None, status=
     if window["messages"]:
         membership.mark_read(window["messages"][-1].seq)
     rooms = Room.joined_by(current_user)
-    moderator = current_user.is_admin or membership.is_owner
     return render_template(
         "rooms/show.html", room=room, membership=membership, cursor=realtime.cursor_of(positions), **window,
         rooms=rooms, **sidebar(rooms), members=room.members(), online=realtime.online(room.id),
-        moderator=moderator, settings=settings or RoomSettingsForm(name=room.name, topic=room.topic),
+        moderator=moderator(membership), settings=settings or RoomSettingsForm(name=room.name, topic=room.topic),
         form=form or MessageForm(client_id=uuid.uuid4().hex), invite=invite or InviteForm(),
     ), status
 
