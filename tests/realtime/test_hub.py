@@ -1,4 +1,5 @@
 """The hub with real brokers and a real database: ordering, gaps, slow streams."""
+import logging
 import time
 import uuid
 
@@ -210,6 +211,24 @@ def test_with_redis_a_channel_let_go_and_asked_for_again_at_once_is_confirmed(ap
     again, = broker.subscribe(["room:424242"])  # before the listener has looked: still subscribed
     assert again.wait(5)
     broker.unsubscribe(["room:424242"])
+
+
+def test_with_redis_a_strangers_message_on_a_room_channel_is_ignored_and_the_next_event_arrives(app, alice, general,
+                                                                                                  caplog):
+    hub = hub_of(app)
+    stream = Stream(alice.id, "alice", {general: 0})
+    hub.attach(stream)
+    client = redis.Redis.from_url(app.config["REDIS_URL"])
+    with caplog.at_level(logging.WARNING, logger="chat.realtime.brokers"):
+        client.publish(f"{app.config['REALTIME_PREFIX']}room:{general}", b'{"type":"message","seq":1,"data":{}}')
+        post(app, general, alice.id, 1)
+        deadline, got = time.monotonic() + 5, []
+        while not got and time.monotonic() < deadline:
+            got = [frame.seq for frame in stream.take(0.2) if frame.route == "log"]
+    assert got == [1]
+    assert f"ignoring a malformed event on room:{general}" in caplog.text
+    hub.detach(stream)
+    client.close()
 
 
 def test_with_redis_down_a_stream_opens_at_once_and_gets_what_was_posted_once_it_is_back(make_app, alice, general,
