@@ -3,7 +3,9 @@ import multiprocessing
 import os
 import resource
 import signal
-import threading
+import socket
+
+import gevent
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gevent"
@@ -37,14 +39,52 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """On a graceful stop (SIGTERM), end this worker's streams at once: their
-    clients reconnect to a running worker and resume from their cursor, so a
-    deploy is not held up for the graceful timeout by idle streams."""
-    stop = worker.handle_exit
+    """On a graceful stop (SIGTERM), end this worker's streams at once and close
+    its idle keep-alive connections: clients reconnect to a running worker and
+    resume from their cursor, so a deploy is not held up for the graceful timeout
+    by connections that would never finish on their own."""
+    hub = worker.wsgi.extensions["realtime"]
+    idle = set()  # client sockets between requests, waiting (up to keepalive) for the next one
+    stop, handle, handle_request = worker.handle_exit, worker.handle, worker.handle_request
 
     def handle_exit(sig, frame):
         stop(sig, frame)
-        # Not in the handler itself, which must not wait on the hub's lock.
-        threading.Thread(target=worker.wsgi.extensions["realtime"].drain, daemon=True).start()
+        # The handler runs inside gevent's event loop, which must never block, and it
+        # may interrupt a greenlet that holds the hub's lock: the drain waits its turn
+        # for the lock in a greenlet of its own, so no stream opening meanwhile is missed.
+        gevent.spawn(drain)
 
+    def drain():
+        hub.drain()
+        for sock in list(idle):
+            hang_up(sock)
+
+    def handle_connection(listener, client, addr):
+        idle.add(client)
+        try:
+            handle(listener, client, addr)
+        finally:
+            idle.discard(client)
+
+    def handle_one(listener_name, req, sock, addr):
+        idle.discard(sock)
+        try:
+            kept = handle_request(listener_name, req, sock, addr)
+        finally:
+            idle.add(sock)
+        if not worker.alive:  # finished during a graceful stop (a drained stream): close, do not wait for more
+            raise StopIteration()
+        return kept
+
+    worker.handle, worker.handle_request = handle_connection, handle_one
     signal.signal(signal.SIGTERM, handle_exit)
+
+
+def hang_up(sock):
+    """End an idle connection: its handler reads end-of-file and closes it quietly.
+    Shut down under gevent's socket, whose own shutdown would fail the handler's
+    waiting read with EBADF, which gunicorn logs as an error."""
+    try:
+        sock._sock.shutdown(socket.SHUT_RD)
+    except OSError:  # already gone
+        pass

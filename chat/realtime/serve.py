@@ -84,7 +84,7 @@ def follow_on_wire(hub, stream, wire):
     while not stream.done:
         queued = stream.take(None)
         if stream.done:
-            return
+            break
         wire.busy = True
         try:
             wire.send(b"".join(chunk for frame in queued for chunk in handle(hub, stream, frame)))
@@ -92,6 +92,14 @@ def follow_on_wire(hub, stream, wire):
             return
         finally:
             wire.busy = False
+    # Ended (a graceful stop, or too far behind): take the socket back from the hub
+    # and finish any chunk it began, so the response ends between events, never
+    # inside one, and the client resumes from the last event it read whole.
+    stream.wire = None
+    try:
+        wire.send()
+    except OSError:
+        pass
 
 
 def replay(hub, stream, room, before=None, first=None):
