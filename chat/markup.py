@@ -105,6 +105,12 @@ def happened(event):
     static/js/timeline.js says the same for live ones."""
     user = (event.get("user") or {}).get("username", "someone")
     action = event.get("action")
+    if action == "join":
+        return "joined"
+    if action == "leave":
+        return "left"
+    if action == "invite":
+        return f"added {user}"
     if action == "kick":
         return f"removed {user}"
     if action == "ban":

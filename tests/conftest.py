@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 import chat.models  # noqa: F401  (fills the metadata)
 from chat import create_app
 from chat.extensions import db, limiter
-from chat.models import AuthToken, Room, User
+from chat.models import AuthToken, Membership, Room, User
 from config import TestingConfig
 from tests.services import PostgresDatabase, require, scratch_database, unavailable  # noqa: F401  (shared)
 
@@ -153,10 +153,14 @@ def mallory(app):
 
 @pytest.fixture
 def general(app, alice, bob):
-    """A public room owned by alice, which bob has joined."""
+    """A public room owned by alice, with bob in it from the start: his membership is
+    made with the room, as a direct message's two are, so the room's log starts
+    empty and its messages number from 1. (Joining through Room.join writes
+    "bob joined" into the log: tests/api/test_room_events.py.)"""
     with app.app_context():
         room = Room.create(db.session.get(User, alice.id), "general", "Anything goes")
-        room.join(db.session.get(User, bob.id))
+        db.session.add(Membership(room=room, user=db.session.get(User, bob.id)))
+        db.session.commit()
         return room.id
 
 

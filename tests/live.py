@@ -113,6 +113,11 @@ def redis_settings(url):
     return {"REDIS_URL": url, "REALTIME_PREFIX": f"live-{uuid.uuid4().hex}:", "STREAM_HEARTBEAT": "0.5"}
 
 
+def last_seq(client, room):
+    """The room's last seq as `client` (a member) reads it: where a test's own posts start after."""
+    return client.call("GET", f"/rooms/{room}")[1]["last_seq"]
+
+
 def room_with(base, owner, members, name):
     """A room `owner` (a smoke.Client) makes and `members` join; its id."""
     room = owner.call("POST", "/rooms", {"name": name})[1]["id"]

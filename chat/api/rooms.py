@@ -47,7 +47,7 @@ def add_member():
         membership, created = g.room.join(current_user)
     else:
         allow(g.room, g.membership, MEMBER)
-        membership, created = g.room.invite(username)
+        membership, created = g.room.invite(current_user, username)
     return membership.to_json(), 201 if created else 200
 
 

@@ -34,7 +34,7 @@ def load_demo(password):
         if any(m.room.name == name for m in alice.memberships):
             continue
         room = Room.create(alice, name, topic, private)
-        room.invite(bob.username)
+        room.invite(alice, bob.username)
         if not private:
             room.join(carol)
         for i, line in enumerate(DEMO_LINES):

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.extensions import db
 from chat.models import broadcasts
@@ -12,6 +13,16 @@ from chat.models.message import MESSAGE, Message
 from chat.models.types import UTCDateTime, iso, utcnow
 
 OWNER, MEMBER = "owner", "member"
+
+
+def announce_change(line, action, user, room, membership=None, reason=None):
+    """After the commit: the room's log line ("bob joined"), then the change for
+    streams and members panels. The room's last seq is pinned to the line's, so
+    the joiner's streams start exactly after it, even if others have posted since."""
+    set_committed_value(room, "last_seq", line.seq)
+    room_json = room.to_json(membership) if membership is not None else None
+    broadcasts.announce_logged(line)
+    broadcasts.membership_changed(action, user, room, room_json, reason)
 
 
 class Membership(db.Model):
@@ -29,20 +40,27 @@ class Membership(db.Model):
     room = relationship("Room", back_populates="memberships")
 
     @classmethod
-    def grant(cls, room, user, role=MEMBER):
-        """Make `user` a member of `room`; returns (membership, created). Safe to race."""
+    def grant(cls, room, user, role=MEMBER, actor=None):
+        """Make `user` a member of `room`; returns (membership, created). Safe to race.
+
+        The room's log says so at its next seq, in the same transaction: "bob
+        joined", or with an `actor` who added them, "alice added bob"."""
         existing = cls.of(room.id, user.id)
         if existing is not None:
             return existing, False
-        # A newcomer starts caught up: old history is there to read, not unread.
-        membership = cls(room=room, user=user, role=role, last_read_seq=room.last_seq)
+        if actor is None or actor.id == user.id:
+            line = room.record(user, "join", user)
+        else:
+            line = room.record(actor, "invite", user)
+        # A newcomer starts caught up, their own arrival included: old history is there to read, not unread.
+        membership = cls(room=room, user=user, role=role, last_read_seq=line.seq)
         db.session.add(membership)
         try:
             db.session.commit()
         except IntegrityError:
-            db.session.rollback()
+            db.session.rollback()  # and the seq with it: someone else added them first
             return cls.of(room.id, user.id), False
-        broadcasts.membership_changed("join", membership.user, room, room.to_json(membership))
+        announce_change(line, "join", user, room, membership)
         return membership, True
 
     @classmethod
@@ -58,8 +76,9 @@ class Membership(db.Model):
         room, user = self.room, self.user
         room.refuse_if_direct("leave")
         self.remove()
+        line = room.record(user, "leave", user)
         db.session.commit()
-        broadcasts.membership_changed("leave", user, room)
+        announce_change(line, "leave", user, room)
 
     def remove(self):
         """Delete the membership (uncommitted). A last owner hands the room to its

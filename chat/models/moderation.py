@@ -1,7 +1,8 @@
 """What a room's owner (or a site admin) can do: remove, ban, rename, retopic.
 
 Every action is recorded in the room's log as a system message, and announced
-as `event: room`, so it appears in the room live and in its history.
+as `event: room`, so it appears in the room live and in its history. Joins,
+leaves and invites are recorded the same way, by Membership.grant and leave.
 """
 import json
 
@@ -11,7 +12,7 @@ from chat.errors import Problem
 from chat.extensions import db
 from chat.models import broadcasts
 from chat.models.ban import Ban
-from chat.models.membership import Membership
+from chat.models.membership import Membership, announce_change
 from chat.models.message import SYSTEM, Message
 from chat.models.text import clean_text
 
@@ -49,9 +50,10 @@ class Moderation:
             membership.remove()
         message = self.record(actor, "ban" if ban else "kick", user)
         db.session.commit()
-        broadcasts.announce_logged(message)
-        if membership is not None:
-            broadcasts.membership_changed("leave", user, self, reason="banned" if ban else "removed")
+        if membership is None:  # a ban of someone already gone: no stream to stop
+            broadcasts.announce_logged(message)
+        else:  # the line says it all: no "left" line besides
+            announce_change(message, "leave", user, self, reason="banned" if ban else "removed")
         return message
 
     def unban(self, actor, user):

@@ -28,7 +28,7 @@ class Room(Direct, Moderation, db.Model):
     topic: Mapped[str] = mapped_column(String(250), default="", server_default="")
     private: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The seq of the latest entry in the room's log (a message, an edit, a delete): see take_seq.
+    # The seq of the latest entry in the room's log (a message, a system line, an edit, a delete): see take_seq.
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A direct message's two user ids, "<lower>:<higher>": one room per pair.
@@ -103,20 +103,20 @@ class Room(Direct, Moderation, db.Model):
             Membership.room_id == cls.id, Membership.user_id == user.id)).order_by(cls.name, cls.id)).all()
 
     def join(self, user):
-        """`user` joins this public room; returns (membership, created)."""
+        """`user` joins this public room ("bob joined"); returns (membership, created)."""
         if self.private and Membership.of(self.id, user.id) is None:
             raise Problem(403, "invite_only", "This room is invite-only; ask a member to invite you.")
         if Ban.of(self.id, user.id):
             raise Problem(403, "banned", "You are banned from this room.")
         return Membership.grant(self, user)
 
-    def invite(self, username):
-        """Add the user named `username`; returns (membership, created)."""
+    def invite(self, actor, username):
+        """`actor` adds the user named `username` ("alice added bob"); returns (membership, created)."""
         self.refuse_if_direct("invite anyone into")
         user = User.called(username, active=True)
         if Ban.of(self.id, user.id):
             raise Problem(403, "banned", f"{user.username} is banned from this room.", field="username")
-        return Membership.grant(self, user, MEMBER)
+        return Membership.grant(self, user, MEMBER, actor=actor)
 
     def owners_count(self):
         return db.session.scalar(select(func.count()).select_from(Membership).where(

@@ -48,6 +48,9 @@
   function happened(event) {
     var user = (event.user && event.user.username) || 'someone';
     switch (event.action) {
+      case 'join': return 'joined';
+      case 'leave': return 'left';
+      case 'invite': return 'added ' + user;
       case 'kick': return 'removed ' + user;
       case 'ban': return 'banned ' + user;
       case 'unban': return 'unbanned ' + user;

@@ -124,7 +124,9 @@ def test_a_kicked_member_is_out_and_may_join_again(api, alice, bob, general):
     assert members(api, alice, general) == ["alice"]
     assert refusal(api.as_(bob).get(f"/rooms/{general}/messages")) == (403, "not_a_member")
     assert api.as_(bob).post(f"/rooms/{general}/members", json={}).status_code == 201
-    assert system_events(api, bob, general) == [("alice", {"action": "kick", "user": {"id": bob.id, "username": "bob"}})]
+    bob_json = {"id": bob.id, "username": "bob"}
+    assert system_events(api, bob, general) == [("alice", {"action": "kick", "user": bob_json}),
+                                               ("bob", {"action": "join", "user": bob_json})]
 
 
 def test_a_banned_user_cannot_join_or_be_invited_until_unbanned(api, alice, bob, general, secret):
@@ -141,7 +143,8 @@ def test_a_banned_user_cannot_join_or_be_invited_until_unbanned(api, alice, bob,
     assert api.as_(bob).post(f"/rooms/{general}/members", json={}).status_code == 201
     assert [action for _, action in system_events(api, bob, general)] == [
         {"action": "ban", "user": {"id": bob.id, "username": "bob"}},
-        {"action": "unban", "user": {"id": bob.id, "username": "bob"}}]
+        {"action": "unban", "user": {"id": bob.id, "username": "bob"}},
+        {"action": "join", "user": {"id": bob.id, "username": "bob"}}]
 
 
 def test_banning_someone_who_never_joined_keeps_them_out_and_banning_again_is_a_200(api, alice, mallory, general):

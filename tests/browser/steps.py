@@ -2,7 +2,8 @@
 import re
 import threading
 
-MESSAGES = """() => Array.from(document.querySelectorAll('#messages li.message')).map(li => ({
+# People's messages, not the room's system lines ("bob joined"): those have their own checks.
+MESSAGES = """() => Array.from(document.querySelectorAll('#messages li.message:not(.system)')).map(li => ({
     seq: li.dataset.seq ? Number(li.dataset.seq) : null, body: li.querySelector('.body').textContent,
     pending: li.classList.contains('pending')}))"""
 

@@ -169,7 +169,7 @@ def test_in_an_edit_box_enter_picks_the_name_and_escape_closes_only_the_list(emb
     wait_for_bodies(bob, ["ask"])
     page = alice.page
     page.press("#body", "ArrowUp")
-    box = page.locator("#m1 textarea[aria-label='Edit message']")
+    box = page.locator("#m2 textarea[aria-label='Edit message']")  # after seq 1, "bob joined"
     box.press("End")
     box.press_sequentially(" @")
     assert listed(alice) == [bob.name]

@@ -16,6 +16,8 @@ def test_fifty_concurrent_posters_get_seqs_one_to_n_with_no_gap_or_duplicate(app
         body = api.post("/users", json={"username": f"poster{i}", "password": PASSWORD}).get_json()
         api.as_(alice).post(f"/rooms/{general}/members", json={"username": f"poster{i}"})
         tokens.append(body["token"])
+    start = api.as_(alice).get(f"/rooms/{general}").get_json()["last_seq"]  # "alice added poster0"...
+    assert start == POSTERS
     statuses, barrier = [], threading.Barrier(POSTERS)
 
     def poster(token):
@@ -35,5 +37,5 @@ def test_fifty_concurrent_posters_get_seqs_one_to_n_with_no_gap_or_duplicate(app
     assert statuses == [201] * total
     with app.app_context():
         seqs = db.session.scalars(select(Message.seq).where(Message.room_id == general).order_by(Message.seq)).all()
-        assert seqs == list(range(1, total + 1))
-    assert api.as_(alice).get(f"/rooms/{general}").get_json()["last_seq"] == total
+        assert seqs == list(range(1, start + total + 1))
+    assert api.as_(alice).get(f"/rooms/{general}").get_json()["last_seq"] == start + total

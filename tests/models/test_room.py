@@ -100,13 +100,13 @@ def test_anyone_can_join_a_public_room_but_not_a_private_one(app, mallory, gener
         assert refused.value.code == "invite_only"
 
 
-def test_inviting_adds_the_named_user_and_refuses_unknown_names(app, bob, secret):
+def test_inviting_adds_the_named_user_and_refuses_unknown_names(app, alice, bob, secret):
     with app.app_context():
-        room = db.session.get(Room, secret)
-        membership, created = room.invite("BOB")
+        room, inviter = db.session.get(Room, secret), db.session.get(User, alice.id)
+        membership, created = room.invite(inviter, "BOB")
         assert (membership.user_id, created) == (bob.id, True)
         with pytest.raises(Problem) as missing:
-            room.invite("nobody")
+            room.invite(inviter, "nobody")
         assert (missing.value.status, missing.value.code) == (404, "user_not_found")
 
 
@@ -115,7 +115,7 @@ def test_a_joiner_starts_with_everything_before_them_read(app, alice, mallory, g
         room = db.session.get(Room, general)
         room.post(db.session.get(User, alice.id), "before mallory")
         membership, _ = db.session.get(Room, general).join(db.session.get(User, mallory.id))
-        assert membership.last_read_seq == 1
+        assert membership.last_read_seq == 2  # "before mallory", and her own "mallory joined"
 
 
 def test_the_directory_shows_public_rooms_and_only_my_private_ones(app, alice, mallory, general, secret):

@@ -127,29 +127,29 @@ def test_every_kind_of_log_entry_replays_as_the_same_bytes_it_went_out_live_with
     """Live and replayed entries are one definition: the bytes after the id line are
     the same, except a message changed since it went out, which replays as it
     now stands. Either way the resumed client ends where the one that stayed did."""
-    api.as_(mallory).post(f"/rooms/{general}/members", json={})
     stream = sse.Stream(live, alice.token)
     owner, room = api.as_(alice), f"/rooms/{general}"
-    say(api, bob, general, "one")  # message 1
-    owner.call("PATCH", room, json={"name": "lobby"})  # room 2
-    owner.call("PATCH", room, json={"topic": "Launches"})  # room 3
-    say(api, alice, general, "two, for @bob")  # message 4, deleted at 7
-    say(api, bob, general, "three")  # message 5, edited at 6
-    assert edit(api, bob, general, 5, "three, edited").status_code == 200  # edit 6
-    assert remove(api, alice, general, 4).status_code == 204  # delete 7
-    assert owner.delete(f"{room}/members/mallory").status_code == 204  # room 8
-    assert owner.post(f"{room}/bans", json={"username": "mallory"}).status_code == 201  # room 9
-    assert owner.delete(f"{room}/bans/mallory").status_code == 204  # room 10
-    went_out = log_entries(stream, 10)
+    api.as_(mallory).post(f"/rooms/{general}/members", json={})  # room 1: "mallory joined"
+    say(api, bob, general, "one")  # message 2
+    owner.call("PATCH", room, json={"name": "lobby"})  # room 3
+    owner.call("PATCH", room, json={"topic": "Launches"})  # room 4
+    say(api, alice, general, "two, for @bob")  # message 5, deleted at 8
+    say(api, bob, general, "three")  # message 6, edited at 7
+    assert edit(api, bob, general, 6, "three, edited").status_code == 200  # edit 7
+    assert remove(api, alice, general, 5).status_code == 204  # delete 8
+    assert owner.delete(f"{room}/members/mallory").status_code == 204  # room 9
+    assert owner.post(f"{room}/bans", json={"username": "mallory"}).status_code == 201  # room 10
+    assert owner.delete(f"{room}/bans/mallory").status_code == 204  # room 11
+    went_out = log_entries(stream, 11)
     stream.close()
-    replayed = log_entries(sse.Stream(live, alice.token, last_event_id=f"v1.{general}-0"), 10)
+    replayed = log_entries(sse.Stream(live, alice.token, last_event_id=f"v1.{general}-0"), 11)
     assert [(e["event"], seq_of(e)) for e in replayed] == [(e["event"], seq_of(e)) for e in went_out] == [
-        ("message", 1), ("room", 2), ("room", 3), ("message", 4), ("message", 5),
-        ("edit", 6), ("delete", 7), ("room", 8), ("room", 9), ("room", 10)]
+        ("room", 1), ("message", 2), ("room", 3), ("room", 4), ("message", 5), ("message", 6),
+        ("edit", 7), ("delete", 8), ("room", 9), ("room", 10), ("room", 11)]
     changed = [seq_of(e) for e, twin in zip(went_out, replayed) if without_id(e) != without_id(twin)]
-    assert changed == [4, 5]
-    assert replayed[3]["data"] == went_out[6]["data"]["message"]  # message 4 as deleted
-    assert replayed[4]["data"] == went_out[5]["data"]["message"]  # message 5 as edited
+    assert changed == [5, 6]
+    assert replayed[4]["data"] == went_out[7]["data"]["message"]  # message 5 as deleted
+    assert replayed[5]["data"] == went_out[6]["data"]["message"]  # message 6 as edited
     stayed, resumed = {}, {}
     for event in went_out:
         apply(stayed, event)
