@@ -8,6 +8,7 @@ from datetime import timedelta
 
 # Development only. Production refuses this value (see ProductionConfig.check).
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-deploy"
+SIGNUP_POLICIES = ("open", "invite", "closed")
 
 
 def database_url(url):
@@ -68,6 +69,13 @@ class Config:
     LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
 
+    # Who may make an account on the site: anyone (open), only people holding an
+    # invite link (invite), or nobody but the operator's CLI (closed).
+    SIGNUP = os.environ.get("SIGNUP", "open")
+    # An invite link's defaults: how long it lasts and how many people may use it.
+    INVITE_HOURS = env_int("INVITE_HOURS", 7 * 24)
+    INVITE_MAX_USES = env_int("INVITE_MAX_USES", 25)
+
     # Live delivery. REALTIME_PREFIX namespaces channels and keys when several
     # deployments (or test runs) share one Redis.
     REALTIME_PREFIX = os.environ.get("REALTIME_PREFIX", "")
@@ -89,6 +97,8 @@ class Config:
     @classmethod
     def check(cls, config):
         """Refuse to start on a configuration that is unsafe for this environment."""
+        if config.get("SIGNUP") not in SIGNUP_POLICIES:
+            raise RuntimeError(f"SIGNUP must be one of {', '.join(SIGNUP_POLICIES)}, not {config.get('SIGNUP')!r}")
 
 
 class DevelopmentConfig(Config):
@@ -120,6 +130,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config):
+        super().check(config)
         key = config.get("SECRET_KEY")
         if not key or key == DEV_SECRET_KEY or len(key) < 32:
             raise RuntimeError(

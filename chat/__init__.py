@@ -14,7 +14,7 @@ from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
 from chat.limits import too_many_requests
 from chat.models.reads import Reads
-from chat.pages import auth, dms, messages, moderation, rooms, search
+from chat.pages import auth, dms, invites, messages, moderation, rooms, search
 from chat.security import add_security_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,7 +71,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for page in (auth, rooms, messages, moderation, search, dms):
+    for page in (auth, rooms, messages, moderation, search, dms, invites):
         app.register_blueprint(page.bp)
     pages.register_filters(app)
     app.register_blueprint(api.bp)

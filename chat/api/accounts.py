@@ -6,16 +6,21 @@ from chat.api.payload import field, json_body
 from chat.errors import Problem
 from chat.limits import login_limited, signup_limited
 from chat.login import end_login
-from chat.models import AuthToken, User
+from chat.models import AuthToken, Invite, User, onboarding
 
 
 @bp.post("/users")
 @signup_limited
 def create_user():
+    """Sign up under the site's policy; `"invite"` (a link's token) lets them in, to its room."""
     data = json_body()
-    user = User.register(field(data, "username"), field(data, "password"))
-    _, secret = AuthToken.issue(user, "api")
-    return {"user": user.to_json(), "token": secret}, 201
+    token = field(data, "invite", required=False)
+    arrival = onboarding.sign_up(field(data, "username"), field(data, "password"),
+                                 None if token is None else Invite.usable(token))
+    _, secret = AuthToken.issue(arrival.user, "api")
+    joined = [room.id for room in (arrival.lobby, arrival.room) if room is not None]
+    return {"user": arrival.user.to_json(), "token": secret, "is_admin": arrival.user.is_admin,
+            "joined": sorted(set(joined))}, 201
 
 
 @bp.post("/tokens")

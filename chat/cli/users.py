@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 
 from chat.errors import Problem
 from chat.extensions import db
-from chat.models import AuthToken, User
+from chat.models import AuthToken, User, onboarding
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -20,12 +20,18 @@ def existing_user(username):
 @click.argument("username")
 @click.password_option(help="Prompted for (twice) when not given.")
 def create_user(username, password):
-    """Create a user account."""
+    """Create a user account, whatever the site's SIGNUP policy (the first becomes its admin)."""
     try:
-        user = User.register(username, password)
+        arrival = onboarding.welcome(User.register(username, password))
     except Problem as problem:
         raise click.ClickException(problem.message) from None
-    click.echo(f"Created user {user.username} (id {user.id}).")
+    name = arrival.user.username
+    click.echo(f"Created user {name} (id {arrival.user.id}).")
+    if arrival.first:
+        click.echo(f"{name} is the first account, so they are this site's admin; #general is made, "
+                   "and every new account joins it.")
+    elif arrival.lobby is not None:
+        click.echo(f"{name} joined #{arrival.lobby.name}.")
 
 
 @users.command("token")

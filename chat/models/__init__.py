@@ -1,5 +1,6 @@
-"""The domain: users and their logins, rooms, memberships, messages and the room's log."""
+"""The domain: users and their logins, rooms, memberships, invites, messages and the room's log."""
 from chat.models.ban import Ban
+from chat.models.invite import Invite
 from chat.models.log import RoomEvent
 from chat.models.membership import Membership
 from chat.models.mention import Mention
@@ -10,4 +11,5 @@ from chat.models.token import AuthToken
 from chat.models.user import User
 from chat.models.version import MessageVersion
 
-__all__ = ["AuthToken", "Ban", "Membership", "Mention", "Message", "MessageVersion", "Room", "RoomEvent", "User"]
+__all__ = ["AuthToken", "Ban", "Invite", "Membership", "Mention", "Message", "MessageVersion", "Room", "RoomEvent",
+           "User"]

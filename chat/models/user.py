@@ -84,6 +84,10 @@ class User(UserMixin, db.Model):
     # A site admin moderates every room (set with `flask users admin`).
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The room whose page the user opened last, where a login lands them. A hint, not
+    # a foreign key (rooms already point at users): it counts only while they are
+    # still a member (chat.models.onboarding.landing_room).
+    last_room_id: Mapped[int | None] = mapped_column()
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
 
@@ -138,6 +142,12 @@ class User(UserMixin, db.Model):
     def inactive_among(cls, ids):
         """The ids among `ids` of deactivated accounts."""
         return set(db.session.scalars(select(cls.id).where(cls.id.in_(list(ids)), cls.deactivated_at.is_not(None))))
+
+    def opened(self, room_id):
+        """Remember `room_id` as the room this user has open; written only when it changes."""
+        if self.last_room_id != room_id:
+            self.last_room_id = room_id
+            db.session.commit()
 
     @property
     def is_active(self):

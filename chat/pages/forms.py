@@ -1,6 +1,7 @@
 """The HTML forms. Rules live in the models; forms only carry input and errors."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 
 class SignupForm(FlaskForm):
@@ -27,6 +28,20 @@ class MessageForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     username = StringField("Invite by username")
+
+
+class InviteLinkForm(FlaskForm):
+    """A moderator's new invite link: how long it lasts and how many may use it
+    (shown by templates/rooms/_invite_link.html)."""
+
+    hours = SelectField("Expires after", coerce=int, default=168, choices=[
+        SelectChoice(24, "1 day"), SelectChoice(168, "7 days"), SelectChoice(720, "30 days")])
+    max_uses = SelectField("Uses", coerce=int, default=25, choices=[
+        SelectChoice(1, "1 person"), SelectChoice(10, "10 people"), SelectChoice(25, "25 people"),
+        SelectChoice(100, "100 people")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="invite-link", **kwargs)
 
 
 class DirectForm(FlaskForm):

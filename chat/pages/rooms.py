@@ -3,7 +3,7 @@ from flask import Blueprint, flash, g, redirect, url_for
 from flask_login import current_user
 
 from chat.errors import Problem
-from chat.models import Room
+from chat.models import Room, onboarding
 from chat.pages import back_to, behind_login, render_directory, render_room
 from chat.pages.forms import InviteForm, RoomForm, show_problem
 from chat.scope import MEMBER, needs
@@ -14,7 +14,9 @@ behind_login(bp)
 
 @bp.get("/")
 def home():
-    return redirect(url_for("rooms.index"))
+    """Where the brand link and a login without `next` go: the room the user had open last."""
+    room_id = onboarding.landing_room(current_user)
+    return redirect(url_for("rooms.show", room_id=room_id) if room_id else url_for("rooms.index"))
 
 
 @bp.get("/rooms")
@@ -37,6 +39,8 @@ def create():
 
 @bp.get("/rooms/<id:room_id>")
 def show():
+    if g.membership is not None:
+        current_user.opened(g.room.id)
     return render_room(g.room, g.membership)
 
 
@@ -52,7 +56,7 @@ def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invited, created = g.room.invite(form.username.data)
+            invited, created = g.room.invite(current_user, form.username.data)
         except Problem as problem:
             show_problem(form, problem)
         else:

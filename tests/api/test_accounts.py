@@ -10,12 +10,13 @@ def error_of(response):
 
 
 def test_signing_up_returns_the_user_and_a_working_token(api):
+    # The first account of an empty site is its admin (chat.models.onboarding).
     response = api.post("/users", json={"username": "alice", "password": PASSWORD})
     assert response.status_code == 201
     body = response.get_json()
     assert body["user"]["username"] == "alice"
     me = api.get("/me", headers={"Authorization": f"Bearer {body['token']}"})
-    assert me.status_code == 200 and me.get_json() == {**body["user"], "is_admin": False}
+    assert me.status_code == 200 and me.get_json() == {**body["user"], "is_admin": True}
 
 
 def test_signing_up_a_taken_name_in_another_case_or_width_is_a_409(api, alice):

@@ -56,7 +56,7 @@ def embedded(tmp_path_factory):
     """The README's setup: one gevent worker, SQLite, no Redis, development settings."""
     tmp = tmp_path_factory.mktemp("embedded")
     with serving(f"sqlite:///{tmp / 'chat.sqlite3'}", tmp, CHAT_ENV="development", **SETTINGS) as server:
-        yield server
+        yield operated(server)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +67,15 @@ def cluster(tmp_path_factory):
     with scratch_database("chat_browser") as database, serving(
             database, tmp, workers=2, REDIS_URL=redis_url, REALTIME_PREFIX=f"browser-{uuid.uuid4().hex}:",
             **SETTINGS) as server:
-        yield server
+        yield operated(server)
+
+
+def operated(server):
+    """A site whose first account (its admin, who makes #general) is the operator's,
+    as after the README's first steps, so the people the tests sign up are ordinary."""
+    status, body = smoke.Client(server.base).call("POST", "/users", {"username": "operator", "password": PASSWORD})
+    assert status == 201 and body["is_admin"], body
+    return server
 
 
 @pytest.fixture(params=["embedded", "cluster"])

@@ -120,19 +120,6 @@ def test_joining_twice_keeps_one_membership(app, alice, bob, general):
                                  .where(Membership.room_id == general)) == 2
 
 
-def test_a_non_member_sees_a_join_button_on_a_public_room_and_no_history(app, alice, mallory, general):
-    post_message(app, general, alice, "only for members")
-    response = logged_in(app, mallory).get(f"/rooms/{general}")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert f'<form method="post" action="/rooms/{general}/join">' in page
-    assert "Join general" in page
-    assert "only for members" not in page
-    assert 'class="messages"' not in page
-    assert f'action="/rooms/{general}/messages"' not in page
-    assert f'action="/rooms/{general}/invite"' not in page
-
-
 def test_a_private_room_i_am_not_in_is_the_same_404_as_a_room_that_does_not_exist(
         app, alice, mallory, general, secret):
     client = logged_in(app, mallory)
