@@ -10,8 +10,8 @@ from chat.scope import MEMBER, look_up
 
 @bp.get("/search")
 def search_messages():
-    """?q=words (required), &room=<id>, &limit=1..50 (default 20), &offset=0..10000;
-    best match first. A room you are not in is refused like everywhere else."""
+    """?q=words (required; `deplo*` is a prefix), &room=<id>, &limit=1..50 (default 20),
+    &offset=0..10000; best match first. A room you are not in is refused like everywhere else."""
     room_id = number_arg("room", low=1, high=SEQ_MAX)
     limit = number_arg("limit", low=1, high=PAGE_MAX, default=PAGE)
     offset = number_arg("offset", low=0, high=OFFSET_MAX, default=0)

@@ -55,9 +55,10 @@ event.listen(Message.__table__, "before_drop", DDL(f"DROP TABLE IF EXISTS {FTS}"
 # contain (clean_text refuses them), so splitting on them is safe.
 START, END = "\x02", "\x03"
 ELLIPSIS = "…"
-# Runs of letters and digits: the pieces both indexes cut text into. Nothing
-# else of the user's query reaches FTS5's MATCH syntax or a tsquery.
-WORD = re.compile(r"[^\W_]+")
+# Runs of letters and digits: the pieces both indexes cut text into, each a
+# prefix when a `*` follows it. Nothing else of the user's query reaches FTS5's
+# MATCH syntax or a tsquery.
+TERM = re.compile(r"([^\W_]+)(\*?)")
 ENGLISH = literal_column("'english'")
 # ts_headline drops anything that looks like an HTML tag from its output, so
 # the angle brackets pass through it as two other control characters.
@@ -73,17 +74,26 @@ def include_object(obj, name, type_, reflected, compare_to):
     return not (type_ == "index" and name == GIN)
 
 
-def words_of(q):
-    """The words to search for in the query text `q`, or a 400 Problem: none
-    given, more than QUERY_MAX characters, or no letters or digits at all."""
+def terms_of(q):
+    """[(word, is a prefix)] to search for in the query text `q` (`deplo*` is the
+    prefix `deplo`), or a 400 Problem: none given, more than QUERY_MAX
+    characters, or no letters or digits at all."""
     if not isinstance(q, str) or not q.strip():
         raise invalid("Type some words to search for.")
     if len(q) > QUERY_MAX:
         raise invalid(f"Search for at most {QUERY_MAX} characters.")
-    words = WORD.findall(q)
-    if not words:
+    terms = [(word, bool(star)) for word, star in TERM.findall(q)]
+    if not terms:
         raise invalid("Search for words: letters or digits, not only punctuation.")
-    return words
+    return terms
+
+
+def as_prefixes(q):
+    """`q` with a `*` after each of its words that has none (None if every word
+    has one): what a search that found nothing suggests, since `deplo*` finds
+    "deploy" where `deplo` cannot."""
+    widened = TERM.sub(lambda found: found.group(1) + "*", q)
+    return widened if widened != q and len(widened) <= QUERY_MAX else None
 
 
 def invalid(message):
@@ -106,10 +116,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """A page of hits, and where the next one starts (None: there is none)."""
+    """A page of hits, where the next one starts (None: there is none), and, when
+    a first page found nothing, the same query as prefixes to try instead (the
+    search page shows it; an API client adds the `*` itself)."""
     hits: list
     has_more: bool
     next_offset: int | None
+    suggestion: str | None = None
 
     def to_json(self):
         return {"results": [hit.to_json() for hit in self.hits], "has_more": self.has_more,
@@ -120,13 +133,14 @@ def search(user, q, *, room_id=None, limit=PAGE, offset=0):
     """The messages matching every word of `q` in the rooms `user` is a member of
     (only `room_id`, if given), best match first and equal ones newest first:
     `limit` of them from `offset`. Tombstones and system messages never match.
+    A word followed by `*` matches every word that starts with it.
 
     Membership is a JOIN in the query itself, so a room the user has left, or
     never joined, contributes no row. (Ranking weighs words by the whole
     index, so only the order of the user's own results can reflect the rest.)
     `has_more` is false where the next page would start past OFFSET_MAX.
     """
-    words = words_of(q)
+    terms = terms_of(q)
     mine = and_(Membership.room_id == Message.room_id, Membership.user_id == user.id)
     query = (select(Message, Room).select_from(Message).join(Membership, mine)
              .join(Room, Room.id == Message.room_id)
@@ -135,7 +149,7 @@ def search(user, q, *, room_id=None, limit=PAGE, offset=0):
     if room_id is not None:
         query = query.where(Message.room_id == room_id)
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    query = (match_postgres if postgres else match_sqlite)(query, words)
+    query = (match_postgres if postgres else match_sqlite)(query, terms)
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1).offset(offset)
     rows = db.session.execute(query).all()
     more = len(rows) > limit and offset + limit <= OFFSET_MAX
@@ -143,23 +157,30 @@ def search(user, q, *, room_id=None, limit=PAGE, offset=0):
     names = names_of(user, [room for _, room, _ in rows])
     hits = [Hit(room, names[room.id], message, segments(headline(message.body, marked) if postgres else marked))
             for message, room, marked in rows]
-    return Results(hits, more, offset + limit if more else None)
+    suggestion = as_prefixes(q) if not hits and not offset else None
+    return Results(hits, more, offset + limit if more else None, suggestion)
 
 
-def match_sqlite(query, words):
-    """FTS5: each word as a quoted string (its syntax has no other way in), all of
-    them required; ranked by bm25, where lower is better."""
+def match_sqlite(query, terms):
+    """FTS5: each word as a quoted string (its syntax has no other way in), with
+    `*` after it for a prefix, all of them required; ranked by bm25, where lower
+    is better."""
     fts, index = table(FTS, column("rowid")), literal_column(FTS)
-    phrase = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    phrase = " AND ".join('"' + word.replace('"', '""') + '"' + ("*" if prefix else "") for word, prefix in terms)
     return (query.join(fts, fts.c.rowid == Message.id).where(index.op("MATCH")(phrase))
             .add_columns(func.snippet(index, 0, START, END, ELLIPSIS, 24)).order_by(func.bm25(index)))
 
 
-def match_postgres(query, words):
+def match_postgres(query, terms):
     """The GIN index's expression against plainto_tsquery, which reads its text
-    as words joined by AND; ranked by ts_rank, where higher is better."""
+    as words joined by AND, or, with prefixes, to_tsquery's `word & prefix:*`
+    (the words are letters and digits: no operator of its own gets in); ranked
+    by ts_rank, where higher is better."""
     vector = func.to_tsvector(ENGLISH, Message.body)
-    wanted = func.plainto_tsquery(ENGLISH, " ".join(words))
+    if any(prefix for _, prefix in terms):
+        wanted = func.to_tsquery(ENGLISH, " & ".join(word + (":*" if prefix else "") for word, prefix in terms))
+    else:
+        wanted = func.plainto_tsquery(ENGLISH, " ".join(word for word, _ in terms))
     shown = func.translate(Message.body, BRACKETS + START + END, HIDDEN_BRACKETS)
     return (query.where(vector.op("@@", is_comparison=True)(wanted))
             .add_columns(func.ts_headline(ENGLISH, shown, wanted, HEADLINE))

@@ -12,11 +12,15 @@ from chat import markup, realtime
 from chat.extensions import login_manager
 from chat.models import Membership, Message, Room
 from chat.models.types import iso
+from chat.models.unread import Unread, unread_of
 from chat.pages.forms import DirectForm, InviteForm, MessageForm, RoomForm, RoomSettingsForm
 from chat.params import SEQ_MAX, number_arg
 from chat.scope import moderator, scope
 
 PAGE = 50
+# A room opened at its first unread message shows this many read ones above it.
+LEAD = 3
+NOTHING_UNREAD = Unread(None, 0)
 # Where a live page goes when its room's owner takes the reader out (static/js/unread.js).
 LEFT = {"removed": "A room's owner removed you from it.",
         "banned": "A room's owner banned you from it: you cannot join it again."}
@@ -58,15 +62,23 @@ def sidebar(rooms):
             "partners": Room.partners(current_user, [room for room, _ in rooms])}
 
 
+def navigation():
+    """The sidebar of a page that is in no room (search): the user's rooms and DMs
+    with their counts, kept live by a stream from where the page was made."""
+    cursor = realtime.cursor_of(Room.positions_of(current_user))
+    rooms = Room.joined_by(current_user)
+    return {"cursor": cursor, "rooms": rooms, **sidebar(rooms)}
+
+
 def render_room(room, membership, form=None, invite=None, settings=None, status=200):
     """The room page: a window of history (?before=, ?after= or ?around=), the
     user's rooms, members and who is online, and the composer."""
-    if membership is None:
-        return render_template("rooms/show.html", room=room, membership=None), status
+    if membership is None:  # a public room, previewed read-only with a Join button (chat.scope 404s the rest)
+        return render_template("rooms/preview.html", room=room, **history_window(room, latest=room.last_seq)), status
     # The stream's starting point is read before the history, so nothing posted
     # in between can fall through the gap (what both show is shown once).
     positions = Room.positions_of(current_user)
-    window = history_window(room, latest=positions[room.id])
+    window = history_window(room, latest=positions[room.id], unread=unread_of(membership))
     if window["messages"]:
         membership.mark_read(window["messages"][-1].seq)
     rooms = Room.joined_by(current_user)
@@ -78,19 +90,30 @@ def render_room(room, membership, form=None, invite=None, settings=None, status=
     ), status
 
 
-def history_window(room, latest):
+def history_window(room, latest, unread=NOTHING_UNREAD):
     """The page of messages the query string asks for, and what lies beyond it, up
-    to `latest` (where the page's stream starts: newer ones reach it live)."""
+    to `latest` (where the page's stream starts: newer ones reach it live). With
+    no query the latest page, or, when the first `unread` message is older than
+    that, the page from a few messages before it."""
     before = number_arg("before", low=1, high=SEQ_MAX)
     after = number_arg("after", low=0, high=SEQ_MAX)
     around = number_arg("around", low=1, high=SEQ_MAX)
     if around is not None:
         before = min(around + PAGE // 2 + 1, SEQ_MAX)
     messages, _ = Message.page(room.id, before=before, after=after, limit=PAGE)
+    if before is None and after is None and messages and unread.seq and unread.seq < messages[0].seq:
+        messages = from_unread(room, unread.seq)
     # Seqs also number edits and deletes, so "newer" means a newer *message*.
-    return {"messages": messages, "highlight": around,
+    return {"messages": messages, "highlight": around, "unread": unread,
             "has_older": bool(messages) and messages[0].seq > 1,
             "has_newer": bool(messages) and Message.any_between(room.id, messages[-1].seq, latest)}
+
+
+def from_unread(room, seq):
+    """A page that starts LEAD messages before message `seq`, for context."""
+    lead, _ = Message.page(room.id, before=seq, limit=LEAD)
+    rest, _ = Message.page(room.id, after=seq - 1, limit=PAGE - len(lead))
+    return lead + rest
 
 
 def back_to(room):

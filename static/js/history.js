@@ -140,14 +140,32 @@
     if (!document.hidden) { readShown(); }
   });
 
+  /* Scroll the history (not the page around it) to show `el`: in the middle
+   * (a permalink's message), or near the top with a little of what came before
+   * (the unread divider). */
+  function reveal(el, where) {
+    var box = el.getBoundingClientRect();
+    var gap = where === 'center' ? (scroller.clientHeight - box.height) / 2 : scroller.clientHeight / 5;
+    scroller.scrollTop += box.top - scroller.getBoundingClientRect().top - Math.max(gap, 0);
+  }
+
   Chat.scrollToBottom = toBottom;
   Chat.history = {
     atLatest: function () { return !hasNewer; },
-    toLatest: reloadRecent
+    atBottom: atBottom,
+    toLatest: reloadRecent,
+    reveal: reveal
   };
+  // A permalink opens at its message, a room with news at its "New" divider
+  // (templates/rooms/_divider.html), any other at the newest.
   var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  var divider = Chat.$('unread');
   if (target) {
-    try { target.scrollIntoView({block: 'center'}); } catch (old) { target.scrollIntoView(true); }
+    reveal(target, 'center');
+    // The browser scrolls to the fragment itself as the page loads, to the top: centre it again.
+    window.addEventListener('load', function () { reveal(target, 'center'); });
+  } else if (divider) {
+    reveal(divider, 'top');
   } else {
     toBottom();
   }

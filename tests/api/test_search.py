@@ -154,6 +154,17 @@ def test_query_syntax_is_only_ever_words(api, alice, general):
     assert bodies(find(api, alice, "alpha & !beta | (gamma) <-> :*")) == []
 
 
+def test_a_star_after_a_word_makes_it_a_prefix_and_nothing_else_does(api, alice, general):
+    post(api, alice, general, "deploying on friday")
+    post(api, alice, general, "a deputy")
+    assert bodies(find(api, alice, "deplo")) == []
+    assert bodies(find(api, alice, "deplo*")) == ["deploying on friday"]
+    assert bodies(find(api, alice, "fri* deplo*")) == ["deploying on friday"]
+    assert sorted(bodies(find(api, alice, "dep*"))) == ["a deputy", "deploying on friday"]
+    assert bodies(find(api, alice, "deplo *")) == []  # the star must touch its word
+    assert find(api, alice, "deplo").get_json() == {"results": [], "has_more": False, "next_offset": None}
+
+
 @pytest.mark.parametrize("params", [
     {}, {"q": ""}, {"q": "   "}, {"q": "!!!"}, {"q": '"'}, {"q": "*"}, {"q": "("}, {"q": '"" * ( ) :'},
     {"q": "_"}, {"q": "x" * 201}, {"q": "deploy " * 40},

@@ -103,3 +103,32 @@ def test_the_top_bar_has_a_search_box_once_logged_in(app, client, alice):
 def test_the_page_needs_a_login(client):
     response = client.get("/search?q=deploy")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_no_match_says_so_and_shows_what_the_words_find_as_prefixes(app, alice, general):
+    post_message(app, general, alice, "we deploy at dawn")
+    response = logged_in(app, alice).get("/search?q=deplo")
+    assert response.status_code == 200
+    page = main_of(response)
+    assert "No messages in your rooms match “deplo”." in page
+    assert '<a href="/search?q=deplo*" class="suggestion">deplo*</a>' in page
+    ((href, shown),) = results_of(response)
+    assert href == f"/rooms/{general}/messages/1" and shown.endswith("we <mark>deploy</mark> at dawn")
+
+
+def test_when_the_prefixes_find_nothing_either_the_page_says_that_too(app, alice, general):
+    post_message(app, general, alice, "lunch at noon")
+    page = main_of(logged_in(app, alice).get("/search?q=deplo"))
+    assert "No messages in your rooms match “deplo”." in page and "Nor do words that start with it" in page
+    assert "search-result" not in page
+
+
+def test_the_search_page_keeps_the_sidebar_of_my_rooms_and_dms_with_their_unread_counts(app, alice, bob, general, secret):
+    post_message(app, general, bob, "news for alice")
+    page = logged_in(app, alice).get("/search?q=news").get_data(as_text=True)
+    sidebar = re.search(r'<nav class="sidebar" aria-label="Your rooms">(.*?)</nav>', page, re.S).group(1)
+    entries = dict(re.findall(r'<li data-room-id="(\d+)" data-name="([^"]+)"', sidebar))
+    assert entries == {str(general): "general", str(secret): "secret"}
+    assert re.search(rf'data-room-id="{general}"[^>]*data-unread="1"', sidebar)
+    assert 'aria-current' not in sidebar and 'id="dm-nav"' in sidebar
+    assert "data-cursor=" in page and '<script src="/static/js/unread.js" defer></script>' in page
