@@ -5,6 +5,12 @@
   var body = document.body;
   var listeners = {};
   var csrf = document.querySelector('meta[name="csrf-token"]');
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  // The no-JS layout (a room opening at its newest without script) gives way
+  // to history.js, which scrolls the ordinary way.
+  var root = document.documentElement;
+  root.className = root.className.replace(/\bno-js\b/, 'js');
 
   function rethrow(error) {
     // One behaviour's bug must not stop the others; the console still shows it.
@@ -63,6 +69,18 @@
     errorMessage: function (status, data) {
       if (data && data.error && data.error.message) { return data.error.message; }
       return status ? 'The server answered ' + status + '. Please try again.' : 'No connection to the server.';
+    },
+
+    /* One of templates/_icons.html's symbols, as the Jinja macro `icon` makes
+     * it: decorative, so the button or link around it carries the name. */
+    icon: function (name) {
+      var svg = document.createElementNS(SVG, 'svg');
+      var use = document.createElementNS(SVG, 'use');
+      svg.setAttribute('class', 'icon');
+      svg.setAttribute('aria-hidden', 'true');
+      use.setAttribute('href', '#i-' + name);
+      svg.appendChild(use);
+      return svg;
     },
 
     /* The room this page shows, or null (the directory). */

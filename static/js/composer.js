@@ -1,7 +1,9 @@
 /* The composer: Enter sends, Shift+Enter starts a new line. A message shows at
  * once as pending, then confirms; on a network error it is retried with the
  * same client_id, so the server stores it once however many tries it takes.
- * Messages go out one at a time, so they keep the order they were written in. */
+ * Messages go out one at a time, so they keep the order they were written in.
+ * A text over the limit is refused here with a message, and kept whole
+ * (counter.js counts it as the server does; the box has no maxlength). */
 (function (Chat) {
   'use strict';
   var form = Chat.$('composer');
@@ -10,7 +12,9 @@
   var room = Chat.roomId;
   var queue = [];
   var sending = false;
-  var MAX = 4000;
+  // counter.js (loaded first) counts as the server does; without it, close enough.
+  var limit = Chat.counter || {MAX: 4000, grouped: String, length: function (text) { return text.length; }};
+  var tooLong = false;  // the error shown is "too long": it goes once the text is short enough
 
   function newId() {
     var bytes = [];
@@ -67,7 +71,10 @@
         // Refused for good (too long, no longer a member, logged out): give the text back.
         item.done = true;
         Chat.timeline.drop(item.clientId);
-        if (!input.value) { input.value = item.body; }
+        if (!input.value) {
+          input.value = item.body;
+          Chat.emit('composer-changed');
+        }
         showError(Chat.errorMessage(status, data));
       }
       pump();
@@ -89,10 +96,14 @@
   function send() {
     var body = input.value.replace(/^\s+|\s+$/g, '');
     if (!body) { return; }
-    if (body.length > MAX) {
-      showError('Message must be at most 4,000 characters.');
+    var length = limit.length(body);
+    if (length > limit.MAX) {
+      showError('Message must be at most ' + limit.grouped(limit.MAX) + ' characters; this one has ' +
+                limit.grouped(length) + '. Shorten it or send it in parts.');
+      tooLong = true;
       return;
     }
+    tooLong = false;
     showError('');
     // Sending from an older page of history: show the present, where it will land.
     if (Chat.history && !Chat.history.atLatest()) { Chat.history.toLatest(); }
@@ -100,6 +111,7 @@
     queue.push(item);
     Chat.timeline.pending(item.clientId, body);
     input.value = '';
+    Chat.emit('composer-changed');
     if (Chat.scrollToBottom) { Chat.scrollToBottom(); }
     Chat.emit('sent', item);
     pump();
@@ -111,6 +123,13 @@
     if (enter && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       send();
+    }
+  });
+
+  input.addEventListener('input', function () {
+    if (tooLong && limit.length(input.value) <= limit.MAX) {
+      tooLong = false;
+      showError('');
     }
   });
 

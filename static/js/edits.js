@@ -1,6 +1,10 @@
 /* Editing and deleting messages: your own (edit, delete), and anyone's in a room
  * you own (delete). Edits and deletes from anyone arrive as `edit` and `delete`
- * events and are shown in place; "(edited)" opens the earlier versions. */
+ * events and are shown in place; "(edited)" opens the earlier versions.
+ * A message's actions are a small toolbar of named icon buttons, shown while the
+ * message is pointed at or has the focus (a click or tap on it gives it the
+ * focus, and Tab then reaches them). It floats at the message's top right and
+ * the text wraps around it, so it never covers the text or the edit box. */
 (function (Chat) {
   'use strict';
   var timeline = Chat.timeline;
@@ -9,6 +13,7 @@
   var room = Chat.roomId;
   var moderator = chat.getAttribute('data-moderator') === 'true';
   var composer = Chat.$('body');
+  var limit = Chat.counter;
 
   function has(li, name) { return (' ' + li.className + ' ').indexOf(' ' + name + ' ') >= 0; }
   function mine(li) { return Number(li.getAttribute('data-author-id')) === Chat.userId; }
@@ -21,6 +26,18 @@
     b.setAttribute('tabindex', '-1');  // a keyboard edits with ↑ in the composer (see below)
     b.setAttribute('aria-label', label);
     b.appendChild(document.createTextNode(text));
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  /* One of a message's tools: an icon, named for screen readers (and as a tooltip). */
+  function tool(icon, label, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'tool';
+    b.setAttribute('aria-label', label);
+    b.setAttribute('title', label);
+    b.appendChild(Chat.icon(icon));
     b.addEventListener('click', onClick);
     return b;
   }
@@ -40,7 +57,6 @@
     var area = document.createElement('textarea');
     area.value = body.textContent;  // the body rendered as text nodes, links and marks: the same text
     area.setAttribute('aria-label', 'Edit message');
-    area.setAttribute('maxlength', '4000');
     area.rows = 2;
     var error = document.createElement('p');
     error.className = 'error';
@@ -53,8 +69,10 @@
     form.appendChild(save);
     form.appendChild(cancel);
     form.appendChild(error);
+    if (limit) { limit.attach(area, form); }
     Chat.show(body, false);
     li.appendChild(form);
+    if (Chat.grow) { Chat.grow(area); }
     area.focus();
 
     function close() {
@@ -66,6 +84,12 @@
       event.preventDefault();
       // Emptied: the keyboard's way to delete (↑, clear, Enter), after the same question.
       if (!area.value.replace(/\s+/g, '')) { close(); remove(li); return; }
+      var length = limit ? limit.length(area.value) : 0;
+      if (limit && length > limit.MAX) {  // refused whole, never cut: the author shortens it
+        error.textContent = 'Message must be at most ' + limit.grouped(limit.MAX) + ' characters; this one has ' +
+          limit.grouped(length) + '.';
+        return;
+      }
       Chat.api('PATCH', path(li), {body: area.value}, function (status, data) {
         if (status === 200) { close(); timeline.update(data); return; }
         error.textContent = Chat.errorMessage(status, data);
@@ -122,11 +146,16 @@
       meta.replaceChild(toggle, marker);
     }
     if (!own && !moderator) { return; }
-    var actions = document.createElement('span');
+    var actions = document.createElement('div');
     actions.className = 'actions';
-    if (own) { actions.appendChild(button('Edit', 'Edit message', function () { edit(li); })); }
-    actions.appendChild(button('Delete', 'Delete message', function () { remove(li); }));
-    li.appendChild(actions);  // not in .meta, which a grouped message hides
+    actions.setAttribute('role', 'group');
+    actions.setAttribute('aria-label', 'Message actions');
+    if (own) { actions.appendChild(tool('edit', 'Edit message', function () { edit(li); })); }
+    actions.appendChild(tool('trash', 'Delete message', function () { remove(li); }));
+    // First in the message, so that it floats beside the text (app.css), and not
+    // in .meta, which a grouped message hides.
+    li.insertBefore(actions, li.firstChild);
+    li.setAttribute('tabindex', '-1');
   }
 
   function changed(data) {

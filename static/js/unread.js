@@ -106,11 +106,8 @@
     var a = document.createElement('a');
     a.setAttribute('href', '/rooms/' + room.id);
     var label = document.createElement('span');
-    var icon = document.createElement('span');
     label.className = 'room-label';
-    icon.setAttribute('aria-hidden', 'true');
-    icon.appendChild(document.createTextNode((room.direct ? '@' : room.private ? '🔒' : '#') + ' '));
-    label.appendChild(icon);
+    label.appendChild(Chat.icon(room.direct ? 'at' : room.private ? 'lock' : 'hash'));
     label.appendChild(document.createTextNode(room.name));
     li.setAttribute('data-name', room.name);
     a.appendChild(label);

@@ -12,6 +12,7 @@ def test_alice_messages_bob_from_the_members_list_and_he_sees_it_arrive_in_his_s
     bob, alice = people(any_site, "bob", "alice")
     general = together(bob, alice)  # alice's page lists bob (he was there first)
     page = alice.page
+    page.locator(member(bob.name)).locator("summary.menu-button").click()
     page.locator(member(bob.name)).get_by_role("button", name=f"Message {bob.name}").click()
     page.wait_for_url(DM_URL)
     wait_live(alice)
@@ -19,12 +20,12 @@ def test_alice_messages_bob_from_the_members_list_and_he_sees_it_arrive_in_his_s
     assert dm != general
     assert page.text_content("h1#room-name") == f"{bob.name} direct message"
     assert page.title() == f"{bob.name} · Chat"
-    assert page.locator("#dm-nav li a[aria-current=page] .room-label").text_content() == f"@ {bob.name}"
+    assert page.locator("#dm-nav li a[aria-current=page] .room-label").text_content() == bob.name
     # Between two people: nobody to invite, remove or ban, and no settings.
     assert page.locator("aside form").count() == 0
     assert page.locator("#members .member-actions button").count() == 0
     entry = f"#dm-nav li[data-room-id='{dm}']"
-    wait_for_text(bob, f"{entry} .room-label", f"@ {alice.name}")
+    wait_for_text(bob, f"{entry} .room-label", alice.name)
     assert bob.page.url.endswith(f"/rooms/{general}")
     send(alice, "psst, got a minute?")
     bob.page.wait_for_selector(f"{entry} .unread:not([hidden])")
@@ -52,7 +53,8 @@ def test_the_directory_form_opens_the_one_conversation_the_two_of_them_share(emb
     join(bob, general)
     # alice's page (general) heard of the DM; from general she opens it through bob's name.
     alice.page.wait_for_selector(f"#dm-nav li[data-room-id='{dm}']")
-    alice.go(f"/rooms/{general}").locator(member(bob.name)).get_by_role("button", name=f"Message {bob.name}").click()
+    alice.go(f"/rooms/{general}").locator(member(bob.name)).locator("summary.menu-button").click()
+    alice.page.locator(member(bob.name)).get_by_role("button", name=f"Message {bob.name}").click()
     alice.page.wait_for_url(re.compile(rf".*/rooms/{dm}$"))
     wait_live(alice)
     wait_for_bodies(alice, ["hi from the directory"])

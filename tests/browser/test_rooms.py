@@ -27,7 +27,8 @@ def test_leaving_a_room_takes_you_to_the_directory_and_off_its_members_list(embe
     open_room(alice, room)
     bobs_entry = f"#members li:has(.name:text-is('{bob.name}'))"
     alice.page.wait_for_selector(bobs_entry)
-    bob.page.click("button:has-text('Leave room')")
+    bob.page.click("summary:has-text('Leave room')")  # it asks first
+    bob.page.get_by_role("button", name="Leave this room").click()
     bob.page.wait_for_url("**/rooms")
     assert bob.page.is_visible(".flashes:has-text('You left general.')")
     alice.page.wait_for_selector(bobs_entry, state="detached")

@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -100,6 +101,24 @@ def test_a_body_outside_the_rules_re_renders_the_room_with_the_error(app, alice,
     assert stored(app, general) == []
     with app.app_context():
         assert db.session.get(Room, general).last_seq == 0
+
+
+def test_a_text_over_the_limit_comes_back_whole_in_the_form_with_the_reason(app, alice, general):
+    typed = "word " * 819 + "last words\r\nkept"  # 4,109 characters, none of them to be cut
+    response = send(logged_in(app, alice), general, typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert field_errors(page, "body") == ["Message must be at most 4,000 characters."]
+    box = re.search(r'<textarea [^>]*name="body"[^>]*>(.*?)</textarea>', page, re.S)
+    assert "maxlength" not in box.group(0)
+    assert html.unescape(box.group(1)).lstrip("\r\n") == typed
+    assert stored(app, general) == []
+
+
+def test_the_composer_sets_no_maxlength_that_would_cut_a_paste(app, alice, general):
+    page = logged_in(app, alice).get(f"/rooms/{general}").get_data(as_text=True)
+    box = re.search(r'<textarea [^>]*name="body"[^>]*>', page).group(0)
+    assert "maxlength" not in box and 'id="body"' in box
 
 
 def test_a_body_of_exactly_4000_characters_is_accepted(app, alice, general):

@@ -41,7 +41,7 @@ def test_a_bad_name_shows_the_settings_form_again_with_the_error_and_changes_not
 def test_a_member_who_is_not_the_owner_sees_no_owner_forms_and_cannot_post_them(app, bob, general):
     client = logged_in(app, bob)
     page = client.get(f"/rooms/{general}").get_data(as_text=True)
-    assert "Room settings" not in page and 'aria-label="Remove alice"' not in page
+    assert "Room settings" not in page and "/members/alice/" not in page
     response = page_post(client, f"/rooms/{general}/settings", {"settings-name": "mine"}, f"/rooms/{general}")
     assert response.status_code == 403
     assert "Only the room&#39;s owner can do that." in response.get_data(as_text=True)
@@ -50,7 +50,7 @@ def test_a_member_who_is_not_the_owner_sees_no_owner_forms_and_cannot_post_them(
 @pytest.mark.parametrize("action", ["remove", "ban"])
 def test_the_owner_removes_or_bans_a_member_from_the_members_list(app, alice, bob, general, action):
     client = logged_in(app, alice)
-    assert f'aria-label="{action.title()} bob"' in client.get(f"/rooms/{general}").get_data(as_text=True)
+    assert f">{action.title()} bob</button>" in client.get(f"/rooms/{general}").get_data(as_text=True)
     response = page_post(client, f"/rooms/{general}/members/bob/{action}", {}, f"/rooms/{general}")
     assert (response.status_code, response.location) == (302, f"/rooms/{general}")
     page = client.get(response.location).get_data(as_text=True)
