@@ -212,8 +212,7 @@ def test_concurrent_posters_reach_every_subscriber_in_seq_order_with_none_missin
     for stream in subscribers:
         events = stream.take(total, kind="message", timeout=30)
         for room, first in ((general, 1), (secret, 2)):  # secret's log opens with "alice added bob"
-            assert [e["data"]["seq"] for e in events if e["data"]["room_id"] == room] == \
-                list(range(first, first + total // 2))
+            assert [e["data"]["seq"] for e in events if e["data"]["room_id"] == room] == list(range(first, first + total // 2))
         stream.close()
 
 

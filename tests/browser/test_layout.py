@@ -146,6 +146,26 @@ def test_without_javascript_a_room_opens_at_its_newest_message(embedded, people,
     screenshot(page, "room-no-js")
 
 
+def test_without_javascript_a_room_with_news_opens_at_its_newest_and_a_link_goes_up_to_the_new_line(
+        embedded, people, without_script):
+    alice, bob = people(embedded, "alice", "bob")
+    room = create_room(alice, "launches")
+    join(bob, room)
+    seeded(alice, room, 20, prefix="old")
+    open_room(bob, room)  # the page marks what it shows read
+    bob.go("/rooms")
+    seeded(alice, room, 30, prefix="news")
+    page = without_script(bob)
+    page.goto(f"{bob.base}/rooms/{room}")
+    newest, divider = page.locator("#messages li.message").last, page.locator("#unread")
+    assert newest.locator(".body").text_content() == "news 30" and newest.is_visible()
+    scroller = page.locator("#scroller").bounding_box()
+    assert divider.bounding_box()["y"] < scroller["y"]  # news 1 is a scroll away, above
+    page.click("a.nojs-jump")
+    box = divider.bounding_box()
+    assert scroller["y"] <= box["y"] and box["y"] + box["height"] <= scroller["y"] + scroller["height"]
+
+
 def test_without_javascript_the_members_button_opens_the_drawer_and_its_close_link_shuts_it(
         embedded, people, without_script):
     alice = people(embedded, "alice")

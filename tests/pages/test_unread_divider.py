@@ -42,6 +42,8 @@ def test_the_divider_comes_before_the_first_message_by_someone_else_after_my_rea
                           ("message", 4), ("message", 5)]
     assert re.search(r'<li class="unread-divider" id="unread" data-count="2">', page)
     assert "New<span class=\"visually-hidden\"> messages</span>" in page
+    # Without script the room opens at its newest; this link goes up to the line.
+    assert '<a class="nojs-jump" href="#unread">Jump to first unread (2 new)</a>' in page
 
 
 def test_a_divider_that_opens_a_day_comes_before_the_day_so_the_day_stays_beside_its_message(app, alice, bob, general):
@@ -63,7 +65,8 @@ def test_only_my_own_messages_since_the_marker_draw_no_divider(app, alice, bob, 
     post_message(app, general, alice, "seen")
     read_up_to(app, general, bob, 1)
     post_message(app, general, bob, "mine")
-    assert 'id="unread"' not in open_room(logged_in(app, bob), general)
+    page = open_room(logged_in(app, bob), general)
+    assert 'id="unread"' not in page and "nojs-jump" not in page
 
 
 def test_a_deleted_message_is_not_news_and_the_divider_moves_to_the_next(app, alice, bob, general):
