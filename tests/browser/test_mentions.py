@@ -27,7 +27,8 @@ def test_a_mention_in_another_room_shows_on_its_sidebar_entry_until_bob_opens_it
     bob.page.click(f"{entry} a")
     wait_live(bob)
     shown = bob.page.evaluate(MARKED)
-    assert shown == [
+    assert shown == [  # his own join line comes first; it names him but is no mention
+        {"body": f"{bob.name} joined", "mine": False, "marks": []},
         {"body": f"@{bob.name} can you review the release notes?", "mine": True, "marks": [f"@{bob.name}"]},
         {"body": "no rush", "mine": False, "marks": []}]
     bob.page.click(f"#room-nav li[data-room-id='{random}'] a")
@@ -43,7 +44,8 @@ def test_only_a_whole_word_mention_in_any_case_is_marked_live_and_after_a_reload
     for body in bodies:
         send(alice, body)
     wait_for_bodies(bob, bodies)
-    expected = [{"body": bodies[0], "mine": True, "marks": [f"@{bob.name.upper()}"]}] + [
+    expected = [{"body": f"{bob.name} joined", "mine": False, "marks": []},  # his join line names him: no mention
+                {"body": bodies[0], "mine": True, "marks": [f"@{bob.name.upper()}"]}] + [
         {"body": body, "mine": False, "marks": []} for body in bodies[1:]]
     assert bob.page.evaluate(MARKED) == expected
     open_room(bob, room)
@@ -69,9 +71,10 @@ def test_bob_is_notified_of_a_mention_or_a_direct_message_only_while_his_tab_is_
     send(alice, "an ordinary message")
     send(alice, f"@{bob.name} are you there?")
     page.wait_for_function("() => window.__notes.length > 0")
-    assert messages(bob)[-1] == {"seq": 4, "body": f"@{bob.name} are you there?", "pending": False}
+    # seq 1 is the room's "bob joined" line, so alice's fourth message is seq 5.
+    assert messages(bob)[-1] == {"seq": 5, "body": f"@{bob.name} are you there?", "pending": False}
     assert notes(bob) == [{"title": f"{alice.name} mentioned you", "body": f"@{bob.name} are you there?",
-                           "tag": f"chat-{room}-4"}]
+                           "tag": f"chat-{room}-5"}]
     directory = alice.go("/rooms")
     directory.get_by_label("Message someone by username").fill(bob.name)
     directory.get_by_role("button", name="Message", exact=True).click()
