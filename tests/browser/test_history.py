@@ -14,6 +14,10 @@ TOP = """() => { const s = document.getElementById('scroller'); s.scrollTop = 0;
     const top = document.querySelector('#ANCHOR .body').getBoundingClientRect().top;
     s.dispatchEvent(new Event('scroll')); return top; }"""
 
+# The room's whole log as the page shows it, system lines ("bob joined") included: [[seq, text]].
+LOG = """() => Array.from(document.querySelectorAll('#messages li[data-seq]')).map(li =>
+    [Number(li.dataset.seq), li.querySelector('.body').textContent])"""
+
 
 def restart_worker(server, page):
     """SIGKILL the server's one worker and wait for gunicorn's replacement, while the
@@ -81,7 +85,8 @@ def test_a_reload_shows_the_same_history(embedded, people):
     alice.page.reload()
     wait_live(alice)
     assert alice.page.evaluate("() => document.getElementById('messages').innerText") == before
-    assert [m["seq"] for m in messages(alice)] == [1, 2, 3, 4, 5, 6]
+    # bob's join is the room's first line (#m1), so the six messages are #m2..#m7, none missing.
+    assert alice.page.evaluate(LOG) == [[1, f"{bob.name} joined"]] + [[n + 2, f"line {n}"] for n in range(6)]
 
 
 def test_after_a_dropped_connection_the_page_catches_up_with_nothing_lost_or_doubled(embedded, people):
@@ -104,8 +109,10 @@ def test_after_a_dropped_connection_the_page_catches_up_with_nothing_lost_or_dou
     wait_for_bodies(alice, ["before the drop", "missed 0", "missed 1", "missed 2"], timeout=40_000)
     alice.page.wait_for_selector("#connection", state="hidden")
     send(bob, "after the drop")
-    wait_for_bodies(alice, ["before the drop", "missed 0", "missed 1", "missed 2", "after the drop"])
-    assert [m["seq"] for m in messages(alice)] == [1, 2, 3, 4, 5]
+    bodies = ["before the drop", "missed 0", "missed 1", "missed 2", "after the drop"]
+    wait_for_bodies(alice, bodies)
+    # bob's join is the room's first line (#m1), so the five messages are #m2..#m6, each once.
+    assert alice.page.evaluate(LOG) == [[1, f"{bob.name} joined"]] + [[n + 2, body] for n, body in enumerate(bodies)]
 
 
 def test_after_a_reset_the_page_reloads_the_rooms_recent_history(embedded, people):

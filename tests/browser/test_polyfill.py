@@ -3,7 +3,11 @@ by XHR streaming where the browser can read a response as it arrives, and by
 long-polling where it cannot."""
 import pytest
 
-from tests.browser.steps import messages, send, together, wait_for_bodies
+from tests.browser.steps import send, together, wait_for_bodies
+
+# The room's whole log as the page shows it, system lines ("bob joined") included: [[seq, text]].
+LOG = """() => Array.from(document.querySelectorAll('#messages li[data-seq]')).map(li =>
+    [Number(li.dataset.seq), li.querySelector('.body').textContent])"""
 
 NO_EVENTSOURCE = "delete window.EventSource; if (window.EventSource) { window.EventSource = undefined; }"
 # A browser whose XHR reports no progress while loading (as old ones did): it must long-poll.
@@ -37,8 +41,10 @@ def test_without_eventsource_the_polyfill_carries_live_chat_both_ways(embedded, 
     alice.page.wait_for_selector("#typing:has-text('is typing')")
     for n in range(5):  # a burst, across several polls when polling
         send(bob, f"burst {n}")
-    wait_for_bodies(alice, ["hello over XHR", "and back"] + [f"burst {n}" for n in range(5)])
-    assert [m["seq"] for m in messages(alice)] == list(range(1, 8))
+    bodies = ["hello over XHR", "and back"] + [f"burst {n}" for n in range(5)]
+    wait_for_bodies(alice, bodies)
+    # bob's join is the room's first line (#m1), so the seven messages are #m2..#m8, in order, each once.
+    assert alice.page.evaluate(LOG) == [[1, f"{bob.name} joined"]] + [[n + 2, body] for n, body in enumerate(bodies)]
     assert streams and all(("poll=1" in url) is polls for url in streams)
     if polls:
         assert len(streams) > 4  # it really polled: a request per answer
