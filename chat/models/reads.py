@@ -15,7 +15,7 @@ def log_page(room_id, after, before=None, limit=500):
     and deletes) with after < seq (< before), by seq."""
     messages, _ = Message.page(room_id, after=after, before=before, limit=limit)
     query = (select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > after)
-             .options(joinedload(RoomEvent.actor), joinedload(RoomEvent.message).joinedload(Message.author)))
+             .options(joinedload(RoomEvent.actor), joinedload(RoomEvent.message).options(*Message.parts())))
     if before is not None:
         query = query.where(RoomEvent.seq < before)
     events = db.session.scalars(query.order_by(RoomEvent.seq).limit(limit)).all()

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import DDL, and_, column, event, func, literal_column, select, table
-from sqlalchemy.orm import joinedload
 
 from chat.errors import Problem
 from chat.extensions import db
@@ -145,7 +144,7 @@ def search(user, q, *, room_id=None, limit=PAGE, offset=0):
     query = (select(Message, Room).select_from(Message).join(Membership, mine)
              .join(Room, Room.id == Message.room_id)
              .where(Message.kind == MESSAGE, Message.deleted_at.is_(None))
-             .options(joinedload(Message.author)))
+             .options(*Message.parts()))
     if room_id is not None:
         query = query.where(Message.room_id == room_id)
     postgres = db.session.get_bind().dialect.name == "postgresql"

@@ -5,6 +5,9 @@
   var list = Chat.$('messages');
   if (!list) { return; }
   var GROUP_GAP = 5 * 60 * 1000;
+  // What other behaviours add to a rendered message (attachments, reactions,
+  // replies): each is function (li, message), registered with Chat.timeline.part.
+  var parts = [];
 
   function two(n) { return (n < 10 ? '0' : '') + n; }
   function seqOf(li) { return Number(li.getAttribute('data-seq')); }
@@ -100,6 +103,7 @@
     }
     li.appendChild(meta);
     li.appendChild(body(m));
+    for (var i = 0; i < parts.length; i++) { parts[i](li, m); }
     localize(li);
     return li;
   }
@@ -157,6 +161,9 @@
 
   Chat.timeline = {
     list: list,
+
+    /* Add a part to every message rendered from now on (see `parts`). */
+    part: function (fn) { parts.push(fn); },
 
     /* Add messages (from the stream or a history page); returns how many were new. */
     add: function (messages) {
