@@ -27,7 +27,9 @@ def list_messages():
 @needs(MEMBER)
 def post_message():
     data = json_body()
-    message, created = g.room.post(current_user, field(data, "body"), field(data, "client_id", required=False))
+    message, created = g.room.post(
+        current_user, field(data, "body", required=False), field(data, "client_id", required=False),
+        attachments=field(data, "attachments", list, required=False), reply_to=field(data, "reply_to", int, required=False))
     return message.to_json(), 201 if created else 200
 
 

@@ -5,7 +5,7 @@ from flask import request
 
 from chat.errors import Problem
 
-KINDS = {str: "text", bool: "true or false", int: "a whole number"}
+KINDS = {str: "text", bool: "true or false", int: "a whole number", list: "a list"}
 
 
 def json_body():

@@ -144,7 +144,7 @@ class Room(Direct, Moderation, db.Model):
         set_committed_value(self, "last_seq", seq)
         return seq
 
-    def post(self, author, body, client_id=None):
+    def post(self, author, body, client_id=None, attachments=None, reply_to=None):
         """Store a message from `author`; returns (message, created).
 
         The seq is the room's next (see take_seq), taken in

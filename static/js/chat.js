@@ -83,6 +83,22 @@
       return svg;
     },
 
+    /* A message's toolbar (edit, delete, react, reply ...): found, or made
+     * first in the message, so that it floats beside the text (app.css) and
+     * not in .meta, which a grouped message hides. Each behaviour adds its own
+     * buttons to it. */
+    toolbar: function (li) {
+      var actions = li.querySelector('.actions');
+      if (actions) { return actions; }
+      actions = document.createElement('div');
+      actions.className = 'actions';
+      actions.setAttribute('role', 'group');
+      actions.setAttribute('aria-label', 'Message actions');
+      li.insertBefore(actions, li.firstChild);
+      li.setAttribute('tabindex', '-1');
+      return actions;
+    },
+
     /* The room this page shows, or null (the directory). */
     roomId: null
   };

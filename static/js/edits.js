@@ -34,7 +34,7 @@
   function tool(icon, label, onClick) {
     var b = document.createElement('button');
     b.type = 'button';
-    b.className = 'tool';
+    b.className = 'tool ' + icon;
     b.setAttribute('aria-label', label);
     b.setAttribute('title', label);
     b.appendChild(Chat.icon(icon));
@@ -133,7 +133,7 @@
 
   /* Give a rendered message the actions its reader may take. */
   function decorate(li) {
-    if (!li.getAttribute('data-seq') || has(li, 'system') || has(li, 'deleted') || li.querySelector('.actions')) {
+    if (!li.getAttribute('data-seq') || has(li, 'system') || has(li, 'deleted') || li.querySelector('.actions .tool.trash')) {
       return;
     }
     var meta = li.querySelector('.meta');
@@ -146,16 +146,9 @@
       meta.replaceChild(toggle, marker);
     }
     if (!own && !moderator) { return; }
-    var actions = document.createElement('div');
-    actions.className = 'actions';
-    actions.setAttribute('role', 'group');
-    actions.setAttribute('aria-label', 'Message actions');
+    var actions = Chat.toolbar(li);
     if (own) { actions.appendChild(tool('edit', 'Edit message', function () { edit(li); })); }
     actions.appendChild(tool('trash', 'Delete message', function () { remove(li); }));
-    // First in the message, so that it floats beside the text (app.css), and not
-    // in .meta, which a grouped message hides.
-    li.insertBefore(actions, li.firstChild);
-    li.setAttribute('tabindex', '-1');
   }
 
   function changed(data) {

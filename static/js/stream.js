@@ -6,7 +6,7 @@
   var Source = window.EventSource || window.EventSourcePolyfill;
   if (!cursor || !Source) { return; }
 
-  var TYPES = ['message', 'edit', 'delete', 'room', 'typing', 'presence', 'member', 'join', 'leave', 'read', 'reset'];
+  var TYPES = ['message', 'edit', 'delete', 'reaction', 'replies', 'room', 'typing', 'presence', 'member', 'join', 'leave', 'read', 'reset'];
   var banner = Chat.$('connection');
   var source = null;
   var lastId = cursor;
