@@ -53,7 +53,11 @@
     if (sending || !queue.length) { return; }
     sending = true;
     var item = queue[0];
-    Chat.api('POST', '/rooms/' + room + '/messages', {body: item.body, client_id: item.clientId}, function (status, data) {
+    var payload = {body: item.body, client_id: item.clientId};
+    for (var name in item.fields) {
+      if (Object.prototype.hasOwnProperty.call(item.fields, name)) { payload[name] = item.fields[name]; }
+    }
+    Chat.api('POST', '/rooms/' + room + '/messages', payload, function (status, data) {
       sending = false;
       if (item.done) {  // the stream brought it back meanwhile: it is stored
         pump();
@@ -95,7 +99,12 @@
 
   function send() {
     var body = input.value.replace(/^\s+|\s+$/g, '');
-    if (!body) { return; }
+    // Other behaviours add to the post (`fields`: attachments, reply_to) or hold
+    // it back with a reason (`refused`: an upload still running).
+    var item = {clientId: newId(), body: body, attempts: 0, fields: {}, refused: ''};
+    Chat.emit('composing', item);
+    if (item.refused) { showError(item.refused); return; }
+    if (!body && !(item.fields.attachments && item.fields.attachments.length)) { return; }
     var length = limit.length(body);
     if (length > limit.MAX) {
       showError('Message must be at most ' + limit.grouped(limit.MAX) + ' characters; this one has ' +
@@ -107,7 +116,6 @@
     showError('');
     // Sending from an older page of history: show the present, where it will land.
     if (Chat.history && !Chat.history.atLatest()) { Chat.history.toLatest(); }
-    var item = {clientId: newId(), body: body, attempts: 0};
     queue.push(item);
     Chat.timeline.pending(item.clientId, body);
     input.value = '';
