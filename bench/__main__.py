@@ -1,4 +1,4 @@
-"""The load benchmark: python -m bench [--quick] [--only S1,S3] [--db postgres|sqlite]
+"""The load benchmark: python -m bench [--quick] [--only S1,S3,S6] [--db postgres|sqlite]
 
 Starts the app as production runs it (gunicorn, two gevent workers, Redis,
 PostgreSQL or SQLite), provisions bench accounts in bulk, drives it from load
@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import scenarios
+from bench import history, scenarios
 from bench.server import App
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ("S1", "S2a", "S2b", "S4", "S5", "S3")
+ORDER = ("S1", "S2a", "S2b", "S4", "S5", "S3", "S6")
 TARGETS = {
     "S1": "≥36,000 streams across 2 workers, ≤20 KiB RSS each",
     "S2a": "10k-subscriber room p99 ≤250 ms",
@@ -29,11 +29,14 @@ TARGETS = {
     "S3": "SQLite ≥2,500 posts/s, Postgres ≥1,500 posts/s, p99 ≤50 ms",
     "S4": "≥30,000 deliveries/s at p99 ≤100 ms",
     "S5": "p95 ≤2 s, zero loss",
+    "S6": "reported: a 50-message history page with reactions and attachments",
 }
 FULL = {"users": 36_000, "big": (1000, 5000, 10_000), "s1": 36_000, "s2a_posts": 50, "s2b": (20_000, 500, 30),
-        "s3": (32, 20), "s4": (1000, (10, 20, 30, 40, 50, 60, 70, 80, 100, 120), 5), "s5": (10_000, 10.0, 2.0)}
+        "s3": (32, 20), "s4": (1000, (10, 20, 30, 40, 50, 60, 70, 80, 100, 120), 5), "s5": (10_000, 10.0, 2.0),
+        "s6": (300, 10, 8)}
 QUICK = {"users": 600, "big": (50, 100, 200), "s1": 600, "s2a_posts": 10, "s2b": (400, 50, 4),
-         "s3": (8, 3), "s4": (200, (10, 20), 2), "s5": (200, 1.0, 2.0)}
+         "s3": (8, 3), "s4": (200, (10, 20), 2), "s5": (200, 1.0, 2.0),
+         "s6": (30, 2, 4)}
 
 
 def machine():
@@ -52,7 +55,7 @@ def run(args):
     wanted = [s for s in ORDER if s in args.only]
     results = {}
     with tempfile.TemporaryDirectory(prefix="chat-bench-") as tmp:
-        streaming = [s for s in wanted if s != "S3"]
+        streaming = [s for s in wanted if s not in ("S3", "S6")]
         if streaming:
             started = time.monotonic()
             with App(tmp, args.db, users=sizes["users"], big=sizes["big"]) as app:
@@ -79,6 +82,15 @@ def run(args):
                         poster.stop()
                 print(f"bench: S3 {kind}: {figures[kind]['summary']}", flush=True)
             results["S3"] = {"figures": {k: v["figures"] for k, v in figures.items()},
+                             "summary": "; ".join(f"{k}: {v['summary']}" for k, v in figures.items())}
+        if "S6" in wanted:
+            reads, duration, concurrency = sizes["s6"]
+            figures = {}
+            for kind in ("sqlite", "postgres"):
+                with App(tmp, kind, users=40, UPLOADS_DIR=f"{tmp}/uploads-{kind}") as app:
+                    figures[kind] = history.history_page(app, reads, duration, concurrency)
+                print(f"bench: S6 {kind}: {figures[kind]['summary']}", flush=True)
+            results["S6"] = {"figures": {k: v["figures"] for k, v in figures.items()},
                              "summary": "; ".join(f"{k}: {v['summary']}" for k, v in figures.items())}
     return results
 
@@ -172,6 +184,9 @@ def mistakes(results):
         for row in rows:
             if row.get("post_failures"):
                 wrong.append(f"{name}: posts failed: {row['post_failures']}")
+    for kind, figures in results.get("S6", {}).get("figures", {}).items():
+        if figures["wrong_reads"]:
+            wrong.append(f"S6 {kind}: {figures['wrong_reads']} page reads were wrong: {figures['wrong']}")
     if "S5" in results and not results["S5"]["figures"]["zero_loss"]:
         figures = results["S5"]["figures"]
         wrong.append(f"S5: {figures['missing']} messages lost, {figures['out_of_turn']} out of turn, "
