@@ -45,6 +45,14 @@ class Config:
 
     # Requests larger than this get a 413 before we read them.
     MAX_CONTENT_LENGTH = 128 * 1024
+    # Uploads: the largest file (a request to an upload view may be this plus the
+    # form around it), where files live, and the image pixel limit (a
+    # decompression bomb is refused from its header). UPLOADS_ACCEL_REDIRECT
+    # ("/internal-uploads/") hands the bytes to nginx (deploy/nginx/).
+    MAX_UPLOAD_MB = float(os.environ.get("MAX_UPLOAD_MB", 25))
+    UPLOADS_DIR = os.environ.get("UPLOADS_DIR") or None  # None: instance/uploads
+    UPLOADS_ACCEL_REDIRECT = os.environ.get("UPLOADS_ACCEL_REDIRECT") or None
+    MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 50_000_000)
 
     SESSION_COOKIE_NAME = "chat_session"
     SESSION_COOKIE_HTTPONLY = True

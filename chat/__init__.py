@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config
-from chat import api, login, pages, realtime  # noqa: F401  (login registers the user loaders)
+from chat import api, login, pages, realtime, storage  # noqa: F401  (login registers the user loaders)
 from chat.api import health
 from chat.cli import COMMANDS
 from chat.database import configure_database, watch_connections
@@ -14,7 +14,7 @@ from chat.errors import register_errorhandlers
 from chat.extensions import csrf, db, limiter, login_manager, migrate
 from chat.limits import too_many_requests
 from chat.models.reads import Reads
-from chat.pages import auth, dms, invites, messages, moderation, rooms, search
+from chat.pages import auth, dms, invites, messages, moderation, rooms, search, uploads
 from chat.security import add_security_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -68,10 +68,11 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     realtime.init_app(app, Reads())
+    storage.init_app(app)
 
 
 def register_blueprints(app):
-    for page in (auth, rooms, messages, moderation, search, dms, invites):
+    for page in (auth, rooms, messages, moderation, search, dms, invites, uploads):
         app.register_blueprint(page.bp)
     pages.register_filters(app)
     app.register_blueprint(api.bp)

@@ -41,7 +41,8 @@ def serving(database, tmp_path, workers=1, **settings):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     port = free_port()
     env.update(CHAT_ENV="production", SECRET_KEY=secrets.token_urlsafe(48), DATABASE_URL=database,
-               BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers), SIGNUP_LIMIT_PER_IP="1000 per minute")
+               BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers), SIGNUP_LIMIT_PER_IP="1000 per minute",
+               UPLOADS_DIR=str(tmp_path / "uploads"))
     env.update(settings)
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)

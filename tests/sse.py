@@ -118,7 +118,7 @@ class Stream:
         self.connection.close()
 
 
-LOG = ("message", "room", "edit", "delete")  # the events that carry a room's seq
+LOG = ("message", "room", "edit", "delete", "reaction", "replies")  # the events that carry a room's seq
 
 
 def log_entries(stream, count, timeout=10):

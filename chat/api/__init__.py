@@ -26,4 +26,5 @@ def authenticate():
 
 scope(bp)  # after the login check: a URL's <room_id> is looked up into g.room and g.membership
 
-from chat.api import accounts, dms, invites, messages, moderation, openapi, rooms, search, stream  # noqa: E402,F401  (routes)
+from chat.api import (  # noqa: E402,F401  (routes)
+    accounts, dms, invites, messages, moderation, openapi, reactions, replies, rooms, search, stream, uploads)

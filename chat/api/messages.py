@@ -27,9 +27,10 @@ def list_messages():
 @needs(MEMBER)
 def post_message():
     data = json_body()
+    attachments = field(data, "attachments", list, required=False)  # with them, the text may be left out
     message, created = g.room.post(
-        current_user, field(data, "body", required=False), field(data, "client_id", required=False),
-        attachments=field(data, "attachments", list, required=False), reply_to=field(data, "reply_to", int, required=False))
+        current_user, field(data, "body", required=not attachments), field(data, "client_id", required=False),
+        attachments=attachments, reply_to=field(data, "reply_to", int, required=False))
     return message.to_json(), 201 if created else 200
 
 

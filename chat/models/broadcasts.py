@@ -16,6 +16,8 @@ IN_LOG = {
     "system": Kind("room", LOG),  # a system message: "alice removed mallory", a rename, a topic
     "edit": Kind("edit", LOG),
     "delete": Kind("delete", LOG),
+    "replies": Kind("replies", LOG),
+    "reaction": Kind("reaction", LOG),
 }
 TYPING = Kind("typing", EPHEMERAL)
 MEMBER = Kind("member", EPHEMERAL)  # someone joined or left: for the members panel

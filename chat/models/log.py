@@ -16,6 +16,8 @@ from chat.extensions import db
 from chat.models.types import BigId, UTCDateTime, iso, utcnow
 
 EDIT, DELETE = "edit", "delete"
+REPLIES = "replies"  # a message's count of replies changed (chat.models.reply)
+REACTION = "reaction"  # someone added or took back a reaction (chat.models.reaction)
 
 
 class RoomEvent(db.Model):

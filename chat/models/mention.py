@@ -20,17 +20,22 @@ class Mention(db.Model):
     seq: Mapped[int]
 
     @classmethod
-    def record(cls, message, fresh=False):
-        """Store who `message` mentions (uncommitted), in place of what it mentioned
-        before (none, when `fresh`): members of its room other than the author.
-        Anyone else named is ignored, and learns nothing."""
+    def candidates(cls, room, body):
+        """[(id, username)] of the members of `room` whom the "@"s in `body` may
+        name, its author among them: one query, and none for a body without "@".
+        chat.render confirms which of them it really mentions."""
+        keys = {username_key(name) for name in markup.mentioned_names(body)} if "@" in body else ()
+        return room.members_keyed(keys) if keys else []
+
+    @classmethod
+    def record(cls, message, named, fresh=False):
+        """Store that `message` mentions `named` ([(id, username)] of the members
+        its HTML marks: Formatted.render_html), the author aside (uncommitted), in
+        place of what it mentioned before (none, when `fresh`). Anyone else named
+        is ignored, and learns nothing."""
         if not fresh:  # an edit: what it mentions now replaces what it did
             cls.forget(message)
-        keys = {username_key(name) for name in markup.mentioned_names(message.body)}
-        if not keys:
-            return []
-        members = message.room.members_keyed(keys, besides=message.author_id)
-        named = [user_id for user_id, username in members if markup.mentions(message.body, username)]
+        named = [user_id for user_id, _ in named if user_id != message.author_id]
         db.session.add_all(cls(message_id=message.id, user_id=user_id, room_id=message.room_id, seq=message.seq)
                            for user_id in named)
         return named

@@ -4,15 +4,19 @@ import re
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from chat.errors import Problem
 from chat.extensions import db
 from chat.models import broadcasts
+from chat.models.formatted import Formatted
 from chat.models.log import DELETE, EDIT, RoomEvent
 from chat.models.mention import Mention
+from chat.models.reaction import Reactions
+from chat.models.reply import Thread
 from chat.models.text import clean_text
 from chat.models.types import BigId, UTCDateTime, iso, utcnow
+from chat.models.upload import Upload
 from chat.models.version import MessageVersion
 
 BODY_MAX = 4000
@@ -21,8 +25,11 @@ MESSAGE, SYSTEM = "message", "system"
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
-def check_body(body):
-    """The trimmed body, 1 to 4,000 characters, or a 400 Problem."""
+def check_body(body, optional=False):
+    """The trimmed body, 1 to 4,000 characters, or a 400 Problem; when `optional`
+    (a post with attachments), a missing or blank body is ""."""
+    if optional and (body is None or (isinstance(body, str) and not body.strip())):
+        return ""
     return clean_text(body, field="body", label="Message", max_length=BODY_MAX, multiline=True)
 
 
@@ -36,7 +43,7 @@ def check_client_id(client_id):
     return client_id
 
 
-class Message(db.Model):
+class Message(Formatted, Reactions, Thread, db.Model):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("room_id", "seq"),
@@ -59,13 +66,15 @@ class Message(db.Model):
 
     author = relationship("User", foreign_keys=[author_id])
     room = relationship("Room")
+    attachments = relationship("Upload", order_by="Upload.id", passive_deletes=True)
 
     @classmethod
     def parts(cls):
         """The loader options for everything to_json shows: loaded with the
         messages, a page of 50 costs a constant number of queries, never one per
         message. Each part of a message adds its own here."""
-        return [joinedload(cls.author)]
+        return [joinedload(cls.author), selectinload(cls.attachments),
+                joinedload(cls.parent).joinedload(cls.author), *cls.reactions_loaded()]
 
     @classmethod
     def page(cls, room_id, *, before=None, after=None, limit=50):
@@ -133,7 +142,7 @@ class Message(db.Model):
             return None
         db.session.add(MessageVersion(message_id=self.id, body=self.body, written_at=self.edited_at or self.created_at))
         self.body, self.edited_at = body, utcnow()
-        Mention.record(self)
+        Mention.record(self, self.render_html())
         return self.log(EDIT, seq, editor)
 
     def delete(self, actor, moderator=False):
@@ -147,9 +156,14 @@ class Message(db.Model):
             db.session.rollback()
             return None
         self.body, self.deleted_at, self.deleted_by_id = "", utcnow(), actor.id
+        self.html = ""
         db.session.execute(delete(MessageVersion).where(MessageVersion.message_id == self.id))
         Mention.forget(self)
-        return self.log(DELETE, seq, actor)
+        self.clear_reactions()
+        files = Upload.detach(self)
+        event = self.log(DELETE, seq, actor)
+        Upload.discard(files)  # once the rows are gone for good
+        return event
 
     def log(self, kind, seq, actor):
         """Commit the change as the room's event `seq`, then announce it."""
@@ -183,6 +197,11 @@ class Message(db.Model):
             "edited_at": iso(self.edited_at) if self.edited_at else None,
             "deleted": self.deleted_at is not None,
             "url": self.url,
+            "attachments": [] if self.kind == SYSTEM else [upload.to_json() for upload in self.attachments],
+            "html": "" if self.kind == SYSTEM or self.deleted_at else self.body_html(),
+            "reactions": self.reactions_json(),
+            "reply_to": self.reply_to_json(),
+            "replies": self.replies_json(),
         }
         if self.kind == SYSTEM:
             data["event"] = json.loads(self.data)

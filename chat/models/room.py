@@ -17,6 +17,7 @@ from chat.models.message import Message, check_body, check_client_id
 from chat.models.moderation import Moderation
 from chat.models.text import clean_text
 from chat.models.types import UTCDateTime, iso, utcnow
+from chat.models.upload import Upload
 from chat.models.user import User
 
 
@@ -150,19 +151,27 @@ class Room(Direct, Moderation, db.Model):
         The seq is the room's next (see take_seq), taken in
         the same transaction as the INSERT, with the mentions it makes. A post
         that repeats an earlier client_id returns the earlier message.
+        A `reply_to` seq makes it a reply, counted on its parent at the seq
+        after its own (chat.models.reply).
         """
-        body, client_id = check_body(body), check_client_id(client_id)
+        attachments = Upload.wanted(attachments)  # upload ids, claimed below (body optional with them)
+        body, client_id = check_body(body, optional=bool(attachments)), check_client_id(client_id)
         if client_id and (earlier := Message.sent_as(self.id, author.id, client_id)):
             return earlier, False
         seq = self.take_seq()
+        parent = Message.answered(self.id, reply_to)  # under the room's lock: no delete slips in
         # Your own messages are never unread.
         db.session.execute(update(Membership.__table__).where(
             Membership.room_id == self.id, Membership.user_id == author.id).values(last_read_seq=seq))
         message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
+        mentioned = message.render_html(self)  # with the @mentions of this room's members
+        message.parent = parent
         db.session.add(message)
         try:
             db.session.flush()
-            Mention.record(message, fresh=True)
+            Upload.claim(message, attachments)
+            Mention.record(message, mentioned, fresh=True)
+            thread = [parent.count_reply(message, self.take_seq())] if parent else []
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -170,7 +179,7 @@ class Room(Direct, Moderation, db.Model):
             if not earlier:
                 raise
             return earlier, False
-        broadcasts.announce_logged(message)
+        broadcasts.announce_logged(message, *thread)
         return message, True
 
     def typing(self, user):

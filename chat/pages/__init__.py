@@ -8,7 +8,7 @@ import uuid
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from chat import markup, realtime
+from chat import markup, realtime, render
 from chat.extensions import login_manager
 from chat.models import Membership, Message, Room
 from chat.models.types import iso
@@ -27,9 +27,9 @@ LEFT = {"removed": "A room's owner removed you from it.",
 
 
 def register_filters(app):
-    app.add_template_filter(markup.rich, "rich")
+    app.add_template_filter(render.for_reader, "for_reader")
     app.add_template_filter(markup.happened, "happened")
-    app.add_template_test(markup.mentions, "mentioning")
+    app.add_template_test(render.mentions, "mentioning")
     app.add_template_filter(iso, "iso")
 
 

@@ -1,5 +1,6 @@
 """The HTML forms. Rules live in the models; forms only carry input and errors."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -24,6 +25,7 @@ class RoomForm(FlaskForm):
 class MessageForm(FlaskForm):
     body = TextAreaField("Message")
     client_id = HiddenField()
+    file = FileField("Attach a file")  # without script; static/js/upload.js takes it over
 
 
 class InviteForm(FlaskForm):

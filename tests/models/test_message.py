@@ -82,6 +82,7 @@ def test_created_at_comes_back_in_utc_with_a_z(app, alice, general):
         assert data["created_at"].endswith("Z")
         assert data == {
             "id": message.id, "room_id": general, "seq": 1, "author": {"id": alice.id, "username": "alice"},
-            "body": "hi", "client_id": None, "created_at": data["created_at"], "kind": "message",
+            "body": "hi", "html": "<p>hi</p>", "client_id": None, "created_at": data["created_at"], "kind": "message",
             "edited_at": None, "deleted": False, "url": f"/rooms/{general}/messages/1",
+            "attachments": [], "reactions": [], "reply_to": None, "replies": {"count": 0, "last_at": None},
         }

@@ -82,6 +82,6 @@ def test_links_and_mentions_of_me_show_in_the_history(app, alice, bob, general):
     post_message(app, general, bob, "@alice look: https://example.com/a")
     page = logged_in(app, alice).get(f"/rooms/{general}").get_data(as_text=True)
     assert 'class="message mentions-me"' in page
-    assert ('<mark class="mention">@alice</mark> look: <a href="https://example.com/a" '
-            'rel="noopener noreferrer" target="_blank">https://example.com/a</a>') in page
+    assert ('<p><span class="mention me" data-user="alice">@alice</span> look: <a href="https://example.com/a" '
+            'target="_blank" rel="noopener noreferrer nofollow">https://example.com/a</a></p>') in page
     assert 'mentions-me' not in logged_in(app, bob).get(f"/rooms/{general}").get_data(as_text=True)
