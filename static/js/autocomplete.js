@@ -8,7 +8,7 @@
   if (!composer) { return; }
   var LIMIT = 8;
   var LONGEST = 32;  // a username's most characters (chat/models/user.py)
-  // A username's characters, as format.js reads a mention: letters, digits, _ - and '.'.
+  // A username's characters, as chat/markup.py reads a mention: letters, digits, _ - and '.'.
   var NAME_CHAR = /[0-9A-Za-z_.\u00c0-\ud7ff\ue000-\uffff-]/;
   var WORD_CHAR = /[0-9A-Za-z_\u00c0-\ud7ff\ue000-\uffff-]/;
 

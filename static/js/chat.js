@@ -99,6 +99,27 @@
       return actions;
     },
 
+    /* The reader's own @mentions under `root`, which holds a message's html as
+     * the server rendered it (chat.render marks each mention
+     * <span class="mention" data-user="username">). */
+    myMentions: function (root) {
+      var found = [];
+      var all = root.querySelectorAll('.mention[data-user]');
+      for (var i = 0; i < all.length; i++) {
+        if (all[i].getAttribute('data-user') === Chat.username) { found.push(all[i]); }
+      }
+      return found;
+    },
+
+    /* Whether a message's rendered `html` mentions the reader: read in a
+     * detached document, where nothing in it loads or runs. */
+    mentions: function (html) {
+      if (!html || !Chat.username || html.indexOf('data-user') < 0) { return false; }
+      var doc = document.implementation.createHTMLDocument('');
+      doc.body.innerHTML = html;
+      return Chat.myMentions(doc.body).length > 0;
+    },
+
     /* The room this page shows, or null (the directory). */
     roomId: null
   };

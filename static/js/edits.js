@@ -55,7 +55,7 @@
     var form = document.createElement('form');
     form.className = 'edit';
     var area = document.createElement('textarea');
-    area.value = body.textContent;  // the body rendered as text nodes, links and marks: the same text
+    area.value = body.getAttribute('data-source') || '';  // the Markdown as written, not as rendered
     area.setAttribute('aria-label', 'Edit message');
     area.rows = 2;
     var error = document.createElement('p');

@@ -43,7 +43,7 @@
     if (!enabled() || !document.hidden || m.author.id === Chat.userId) { return; }
     if (new Date() - new Date(m.created_at) > FRESH) { return; }
     var dm = direct(m.room_id);
-    if (!dm && !(Chat.mentions && Chat.mentions(m.body, Chat.username))) { return; }
+    if (!dm && !Chat.mentions(m.html)) { return; }
     var note = new Notice(dm ? m.author.username : m.author.username + ' mentioned you',
                           {body: m.body.slice(0, 200), tag: 'chat-' + m.room_id + '-' + m.seq});
     note.onclick = function () {

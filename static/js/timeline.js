@@ -66,8 +66,14 @@
   function body(m) {
     if (m.kind === 'system') { return el('div', 'body', m.author.username + ' ' + happened(m.event)); }
     if (m.deleted) { return el('div', 'body tombstone', 'Message deleted'); }
+    if (typeof m.html !== 'string') { return el('div', 'body plain', m.body); }  // still being sent
     var div = el('div', 'body');
-    div.appendChild(Chat.format(m.body, Chat.username));
+    // The one innerHTML: the server's own rendering, sanitised against an
+    // allowlist (chat.render). Everything else goes in as text.
+    div.innerHTML = m.html;
+    if (m.author.id === Chat.userId) { div.setAttribute('data-source', m.body); }  // what an edit starts from
+    var mine = Chat.myMentions(div);
+    for (var i = 0; i < mine.length; i++) { toggle(mine[i], 'me', true); }
     return div;
   }
 
@@ -95,7 +101,7 @@
     if (!system) {
       toggle(li, 'mine', m.author.id === Chat.userId);
       toggle(li, 'deleted', !!m.deleted);
-      toggle(li, 'mentions-me', !m.deleted && Chat.mentions(m.body, Chat.username));
+      toggle(li, 'mentions-me', !m.deleted && Chat.mentions(m.html));
       if (m.edited_at && !m.deleted) {
         li.setAttribute('data-edited', m.edited_at);
         meta.appendChild(el('span', 'edited', '(edited)'));
@@ -164,6 +170,14 @@
 
     /* Add a part to every message rendered from now on (see `parts`). */
     part: function (fn) { parts.push(fn); },
+
+    /* A message rendered as the list shows it, without its id, for a view
+     * outside the list (thread.js): the page keeps one #m<seq>, the list's. */
+    render: function (m) {
+      var li = render(m);
+      li.removeAttribute('id');
+      return li;
+    },
 
     /* Add messages (from the stream or a history page); returns how many were new. */
     add: function (messages) {

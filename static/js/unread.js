@@ -61,7 +61,7 @@
       counts(el, {unread: 0, mentions: 0});
     } else if (m.seq > number(el, 'data-last-read')) {
       el.setAttribute('data-unread', number(el, 'data-unread') + 1);
-      if (Chat.mentions && Chat.mentions(m.body, Chat.username)) {
+      if (Chat.mentions(m.html)) {
         el.setAttribute('data-mentions', number(el, 'data-mentions') + 1);
       }
     }

@@ -53,7 +53,7 @@ def a_busy_account(people, site, **kwargs):
     alice.page.get_by_role("button", name=f"Message {bob.name}").click()
     wait_live(alice)
     send(alice, "hello")
-    alice.page.wait_for_selector("#messages li[data-seq] .body:text-is('hello')")
+    alice.page.wait_for_selector("#messages li[data-seq] .body:has-text('hello')")
     open_room(alice, rooms[3])
     return alice, bob, rooms[3]
 
@@ -189,7 +189,7 @@ def test_screenshots_of_a_room_at_desktop_and_phone_widths(embedded, people):
                       (bob, "Looks great. Spec: https://example.com/spec (page 2)."), (carol, "One nit on the sidebar."),
                       (bob, "The room strip scrolls sideways on a phone now.")]:
         send(who, text)
-    alice.page.wait_for_selector("#messages .body:text-is('The room strip scrolls sideways on a phone now.')")
+    alice.page.wait_for_selector("#messages .body:has-text('The room strip scrolls sideways on a phone now.')")
     create_room(alice, "release planning", private=True)
     open_room(alice, room)
     screenshot(alice.page, "room-desktop")

@@ -9,7 +9,7 @@ from tests.browser.steps import (
 
 MARKED = """() => Array.from(document.querySelectorAll('#messages li.message')).map(li => ({
     body: li.querySelector('.body').textContent, mine: li.classList.contains('mentions-me'),
-    marks: Array.from(li.querySelectorAll('mark.mention')).map(m => m.textContent)}))"""
+    marks: Array.from(li.querySelectorAll('.mention.me')).map(m => m.textContent)}))"""
 
 
 def test_a_mention_in_another_room_shows_on_its_sidebar_entry_until_bob_opens_it(any_site, people):
@@ -23,7 +23,7 @@ def test_a_mention_in_another_room_shows_on_its_sidebar_entry_until_bob_opens_it
     send(alice, "no rush")
     wait_for_text(bob, f"{entry} .unread", "2 unread")
     assert bob.page.text_content(f"{entry} .mention-count") == "@1 mentions"
-    assert alice.page.locator("li.mentions-me, mark.mention").count() == 0  # it is bob who was mentioned
+    assert alice.page.locator("li.mentions-me, .mention.me").count() == 0  # it is bob who was mentioned
     bob.page.click(f"{entry} a")
     wait_live(bob)
     shown = bob.page.evaluate(MARKED)

@@ -82,7 +82,7 @@ def test_a_teammate_signs_up_through_an_invite_link_and_lands_in_the_private_roo
         wait_live(newcomer)
         send(newcomer, "hello from the invite link")
         owner.go(f"/rooms/{room}")
-        owner.page.wait_for_selector("#messages .body:text-is('hello from the invite link')")
+        owner.page.wait_for_selector("#messages .body:has-text('hello from the invite link')")
         assert newcomer.unexpected_errors() == []
     finally:
         newcomer.context.close()
@@ -95,7 +95,7 @@ def test_a_public_room_is_previewed_read_only_then_joined(embedded, people, axe_
     room = create_room(host, "open-plan")
     seeded(host, room, 3, prefix="welcome aboard")
     page = guest.go(f"/rooms/{room}")
-    page.wait_for_selector("#messages .body:text-is('welcome aboard 3')")
+    page.wait_for_selector("#messages .body:has-text('welcome aboard 3')")
     assert page.locator("#composer").count() == 0 and page.locator("textarea").count() == 0
     assert fits(page, "button:has-text('Join open-plan')", viewport)
     assert page.evaluate(CHECK) == []
@@ -104,6 +104,6 @@ def test_a_public_room_is_previewed_read_only_then_joined(embedded, people, axe_
     page.wait_for_url(f"**/rooms/{room}")
     wait_live(guest)
     send(guest, "glad to be here")
-    page.wait_for_selector("#messages li.message:not(.pending) .body:text-is('glad to be here')")
+    page.wait_for_selector("#messages li.message:not(.pending) .body:has-text('glad to be here')")
     host.go(f"/rooms/{room}")
-    host.page.wait_for_selector("#messages .body:text-is('glad to be here')")
+    host.page.wait_for_selector("#messages .body:has-text('glad to be here')")
