@@ -16,6 +16,7 @@ import json
 import threading
 import time
 import uuid
+from urllib.parse import quote
 
 from bench.scenarios import ms, percentile
 
@@ -91,7 +92,7 @@ def seed(app):
         last = message["seq"]
         if rich:
             for reactor, emoji in zip(apis[1:], REACTIONS):
-                status, _ = reactor.call("PUT", f"/rooms/{room_id}/messages/{last}/reactions/{emoji}")
+                status, _ = reactor.call("PUT", f"/rooms/{room_id}/messages/{last}/reactions/{quote(emoji)}")
                 if status not in (200, 204):
                     raise RuntimeError(f"S6: reacting got {status}")
                 expected["reactions"] += 1
