@@ -120,6 +120,22 @@
       return Chat.myMentions(doc.body).length > 0;
     },
 
+    /* A fresh client_id: 32 hex digits, from the browser's crypto where it has one. */
+    newId: function () {
+      var bytes = [];
+      var cryptoObj = window.crypto || window.msCrypto;
+      if (cryptoObj && cryptoObj.getRandomValues) {
+        var random = new Uint8Array(16);
+        cryptoObj.getRandomValues(random);
+        for (var i = 0; i < 16; i++) { bytes.push(random[i]); }
+      } else {
+        for (var j = 0; j < 16; j++) { bytes.push(Math.floor(Math.random() * 256)); }
+      }
+      var hex = '';
+      for (var k = 0; k < bytes.length; k++) { hex += (bytes[k] < 16 ? '0' : '') + bytes[k].toString(16); }
+      return hex;
+    },
+
     /* The room this page shows, or null (the directory). */
     roomId: null
   };

@@ -16,21 +16,6 @@
   var limit = Chat.counter || {MAX: 4000, grouped: String, length: function (text) { return text.length; }};
   var tooLong = false;  // the error shown is "too long": it goes once the text is short enough
 
-  function newId() {
-    var bytes = [];
-    var cryptoObj = window.crypto || window.msCrypto;
-    if (cryptoObj && cryptoObj.getRandomValues) {
-      var random = new Uint8Array(16);
-      cryptoObj.getRandomValues(random);
-      for (var i = 0; i < 16; i++) { bytes.push(random[i]); }
-    } else {
-      for (var j = 0; j < 16; j++) { bytes.push(Math.floor(Math.random() * 256)); }
-    }
-    var hex = '';
-    for (var k = 0; k < bytes.length; k++) { hex += (bytes[k] < 16 ? '0' : '') + bytes[k].toString(16); }
-    return hex;
-  }
-
   function showError(text) {
     var list = form.querySelector('.form-errors');
     if (!list) {
@@ -101,7 +86,7 @@
     var body = input.value.replace(/^\s+|\s+$/g, '');
     // Other behaviours add to the post (`fields`: attachments, reply_to) or hold
     // it back with a reason (`refused`: an upload still running).
-    var item = {clientId: newId(), body: body, attempts: 0, fields: {}, refused: ''};
+    var item = {clientId: Chat.newId(), body: body, attempts: 0, fields: {}, refused: ''};
     Chat.emit('composing', item);
     if (item.refused) { showError(item.refused); return; }
     if (!body && !(item.fields.attachments && item.fields.attachments.length)) { return; }

@@ -25,10 +25,6 @@
     return node;
   }
 
-  function newId() {
-    return 't' + new Date().getTime().toString(36) + Math.floor(Math.random() * 1e12).toString(36);
-  }
-
   function build() {
     panel = el('aside', 'thread');
     panel.id = 'thread';
@@ -142,7 +138,7 @@
     var body = input.value.replace(/^\s+|\s+$/g, '');
     if (!body || send.disabled) { return; }
     var seq = parentSeq;
-    clientId = clientId || newId();
+    clientId = clientId || Chat.newId();
     send.disabled = true;
     Chat.api('POST', '/rooms/' + room + '/messages', {body: body, client_id: clientId, reply_to: seq}, function (status, data) {
       send.disabled = false;
