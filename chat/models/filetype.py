@@ -49,6 +49,10 @@ def extension(name):
     return os.path.splitext(name)[1].lower()
 
 
+# What `.bin` or `.dat` claims: "some bytes". Such a name claims no type, so it cannot lie.
+GENERIC = "application/octet-stream"
+
+
 def claimed(name):
     """The type the name's extension claims, or None."""
     return mimetypes.guess_type("x" + extension(name), strict=False)[0] if extension(name) else None
@@ -67,8 +71,10 @@ def sniff(stream, name):
     stream.seek(0)
     ext, claim = extension(name), claimed(name)
     found = [(m.extension.lower(), m.mime_type) for m in matches]
-    if found:
-        kind = by_signature(found, ext, claim, name)
+    if claim == GENERIC:
+        kind = Kind(GENERIC, False)  # served as a download, whatever a signature might say
+    elif found:
+        kind = by_signature(found, ext, claim, name, head)
     else:
         kind = by_text(head, claim, name)
     markup = MARKUP.search(head[:1024]) or (kind.raster and holds_markup(stream))
@@ -77,16 +83,19 @@ def sniff(stream, name):
     return kind
 
 
-def by_signature(found, ext, claim, name):
+def by_signature(found, ext, claim, name, head):
     """The matched type, the one the extension names when it is among the matches;
-    an extension that names none of them is a lie."""
+    an extension that names none of them is a lie. Some signatures are two bytes
+    long ("BM", "MZ"), so text named as text stays text whatever it starts with."""
     if ext:
         for found_ext, mime in found:
             if found_ext == ext or (claim and mime == claim):
-                return Kind(mime or claim or "application/octet-stream", (mime or claim) in RASTER_TYPES)
+                return Kind(mime or claim or GENERIC, (mime or claim) in RASTER_TYPES)
+        if claim and textual(claim) and is_text(head):
+            return Kind("text/plain", False)
         if claim:
             raise refuse_lie(name)
-    mime = next((mime for _, mime in found if mime), "application/octet-stream")
+    mime = next((mime for _, mime in found if mime), GENERIC)
     return Kind(mime, mime in RASTER_TYPES)
 
 
@@ -96,9 +105,9 @@ def by_text(head, claim, name):
     text = is_text(head)
     if claim and (not text or not textual(claim)):
         if not text and not claim.startswith(("image/", "audio/", "video/", "font/")) and claim not in SIGNED:
-            return Kind("application/octet-stream", False)
+            return Kind(GENERIC, False)
         raise refuse_lie(name)
-    return Kind("text/plain" if text else "application/octet-stream", False)
+    return Kind("text/plain" if text else GENERIC, False)
 
 
 SIGNED = {"application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar",

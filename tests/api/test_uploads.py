@@ -96,6 +96,22 @@ def test_a_file_that_is_not_an_image_has_no_size_in_pixels_and_no_thumbnail(api,
     assert text["content_type"] == "text/plain"
 
 
+# Bytes that happen to begin with a short signature: random data does about once in a hundred.
+LOOKALIKES = [
+    ("bytes named .bin that start like a BMP", b"BM" + bytes(range(256)) * 8, "blob.bin", "application/octet-stream"),
+    ("bytes named .bin that start like JSON", b'{"' + bytes(range(256)) * 8, "dump.bin", "application/octet-stream"),
+    ("a PNG named .bin", image(), "picture.bin", "application/octet-stream"),
+    ("text named .txt that starts like a BMP", b"BMW and Audi, notes on both\n", "cars.txt", "text/plain"),
+    ("text named .txt that starts like a program", b"MZ: the initials of the author\n", "notes.txt", "text/plain"),
+]
+
+
+@pytest.mark.parametrize("what, data, name, content_type", LOOKALIKES, ids=[case[0] for case in LOOKALIKES])
+def test_a_name_that_claims_no_type_or_text_is_never_called_a_lie_by_a_two_byte_signature(
+        api, alice, general, what, data, name, content_type):
+    assert uploaded(api, alice, general, data, name)["content_type"] == content_type
+
+
 def test_a_file_over_the_app_wide_request_limit_but_under_max_upload_mb_is_accepted(api, alice, general):
     big = os.urandom(1024 * 1024)  # far over MAX_CONTENT_LENGTH (128 KiB), under 25 MB
     upload = uploaded(api, alice, general, big, "noise.bin")
