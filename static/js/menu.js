@@ -41,13 +41,16 @@
   }
 
   // `toggle` does not bubble, but a capturing listener on the document hears it.
+  // It comes as a later task, and Chromium runs input first: a quick keyboard may
+  // have opened a question inside this menu before the menu hears it opened, so
+  // what it holds stays open, as what holds it does.
   document.addEventListener('toggle', function (event) {
     var details = event.target;
     if (!details.open || !disclosure(details)) { return; }
     var others = openOnes();
     for (var i = 0; i < others.length; i++) {
       var other = others[i];
-      if (other !== details && !other.contains(details)) { shut(other); }
+      if (other !== details && !other.contains(details) && !details.contains(other)) { shut(other); }
     }
     if (has(details, QUESTION)) {
       var answer = details.querySelector('button[type=submit]');
