@@ -66,6 +66,10 @@ class Config:
     # A browser login stays valid server-side this long, remembered or not.
     SESSION_TOKEN_LIFETIME = timedelta(days=30)
 
+    # How long a process remembers a login (token -> user) instead of querying it
+    # per request; revocations reach every process at once over the broker (chat.logins). 0: never.
+    LOGIN_CACHE_SECONDS = float(os.environ.get("LOGIN_CACHE_SECONDS", 5))
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PASSWORD_HASH_METHOD = "scrypt"
 

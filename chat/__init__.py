@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config
-from chat import api, login, pages, realtime, storage  # noqa: F401  (login registers the user loaders)
+from chat import api, login, logins, pages, realtime, storage  # noqa: F401  (login registers the user loaders)
 from chat.api import health
 from chat.cli import COMMANDS
 from chat.database import configure_database, watch_connections
@@ -68,6 +68,7 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     realtime.init_app(app, Reads())
+    logins.init_app(app)
     storage.init_app(app)
 
 

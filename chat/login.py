@@ -2,6 +2,7 @@
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from chat import logins
 from chat.errors import Problem, wants_json
 from chat.extensions import login_manager
 from chat.models import AuthToken
@@ -18,7 +19,7 @@ def bearer_secret():
 
 
 def user_for(secret):
-    token = AuthToken.find(secret)
+    token = logins.find(current_app, secret)
     if token is None:
         return None
     user = token.user

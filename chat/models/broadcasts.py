@@ -54,5 +54,10 @@ def read(membership, marker):
     realtime.announce(READ.to(membership.user_id, marker))
 
 
+def logins_changed(user_id):
+    """After the commit: no process may go on trusting what it remembered of `user_id`'s logins."""
+    realtime.revoke(user_id)
+
+
 def signed_out(user):
     realtime.announce(realtime.signed_out(user.id, "deactivated"))

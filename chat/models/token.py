@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chat.extensions import db
+from chat.models import broadcasts
 from chat.models.types import UTCDateTime, utcnow
 
 KINDS = ("session", "api")
@@ -54,3 +55,4 @@ class AuthToken(db.Model):
     def revoke(self):
         db.session.execute(delete(AuthToken).where(AuthToken.id == self.id))
         db.session.commit()
+        broadcasts.logins_changed(self.user_id)

@@ -161,6 +161,7 @@ class User(UserMixin, db.Model):
             self.deactivated_at = utcnow()
         db.session.execute(delete(AuthToken).where(AuthToken.user_id == self.id))
         db.session.commit()
+        broadcasts.logins_changed(self.id)  # the row may not have changed: deactivated before
         broadcasts.signed_out(self)
 
     @classmethod

@@ -9,8 +9,8 @@ from collections import defaultdict
 from flask import current_app
 
 from chat.realtime.brokers import LocalBroker, RedisBroker
-from chat.realtime.kind import (END, EPHEMERAL, JOIN, LEAVE, LOG, PERSONAL, joined, left, room_channel, signed_out,
-                                user_channel)
+from chat.realtime.kind import (END, EPHEMERAL, FORGET, JOIN, LEAVE, LOG, LOGINS, PERSONAL, forget, joined, left,
+                                room_channel, signed_out, user_channel)
 from chat.realtime.presence import Presence
 from chat.realtime.reads import frames
 
@@ -24,6 +24,30 @@ def init_app(app, reads):
     broker = (RedisBroker(config["REDIS_URL"], config["REALTIME_PREFIX"], config["REDIS_MAX_CONNECTIONS"])
               if config["REDIS_URL"] else LocalBroker())
     app.extensions["realtime"] = Hub(app, broker, reads)
+
+
+def revoke(user_id):
+    """After the commit that changed `user_id`'s account or ended one of their
+    logins: this process forgets what it remembered of them now, and every other
+    process as soon as the broker reaches it."""
+    hub = current_app.extensions["realtime"]
+    hub.forgotten(user_id)
+    announce(forget(user_id))
+
+
+def on_revoke(app, callback):
+    """Call `callback(user_id)` whenever a user's logins are revoked anywhere, and
+    `callback(None)` when revocations may have been missed (a broker outage)."""
+    app.extensions["realtime"].forgetters.append(callback)
+
+
+def hears_revocations():
+    """Whether every revocation published from now on will reach this process: only
+    then may it remember logins (the in-process broker always; Redis while the
+    `logins` channel is subscribed and the connection is up)."""
+    hub = current_app.extensions["realtime"]
+    hub.start()
+    return not getattr(hub.broker, "down", False) and all(confirmed.is_set() for confirmed in hub.logins)
 
 
 def announce(frame):
@@ -61,12 +85,15 @@ class Hub:
                                  config["PRESENCE_COALESCE"], config["PRESENCE_LIST_LIMIT"])
         self.started = False
         self.draining = False
+        self.forgetters = []  # called with a user id whose logins changed (None: with everyone's)
+        self.logins = []  # the broker's confirmation of the `logins` channel
 
     def start(self):
         with self.lock:
             if self.started:
                 return
             self.started = True
+            self.logins = self.broker.subscribe([LOGINS])
         self.broker.start(self)
         threading.Thread(target=self.presence.keep, args=(self.local_presence,),
                          name="chat-presence", daemon=True).start()
@@ -165,6 +192,8 @@ class Hub:
             self.room_event(frame)
         elif frame.route == EPHEMERAL:  # typing, presence: not stored, not numbered
             self.fan_out(frame.room, frame)
+        elif frame.route == FORGET:
+            self.forgotten(frame.user)
         else:
             self.user_event(frame.user, frame)
 
@@ -203,6 +232,10 @@ class Hub:
         for stream, room, delta in moved:
             self.presence.mark(stream, [room], delta)
 
+    def forgotten(self, user):
+        for callback in self.forgetters:
+            callback(user)
+
     def fan_out(self, room, frame):
         with self.lock:
             streams = list(self.rooms.get(room, ()))
@@ -219,6 +252,7 @@ class Hub:
     def resync(self):
         """After the broker connection came back: apply membership changes that were
         announced meanwhile, then deliver what the rooms gained."""
+        self.forgotten(None)  # a revocation may have been published meanwhile
         self.revalidate()
         with self.lock:
             since = {room: self.last.get(room, min((s.positions.get(room, 0) for s in streams), default=0))

@@ -20,7 +20,10 @@ JOIN = "join"            # that user's streams start carrying a room
 LEAVE = "leave"          # that user's streams stop carrying a room, at once
 PERSONAL = "personal"    # passed on to that user's streams as it is
 END = "end"              # that user's streams end: the account was deactivated
-ROUTES = (LOG, EPHEMERAL, JOIN, LEAVE, PERSONAL, END)
+# The route on the one channel every process hears, `logins`.
+FORGET = "forget"        # what each process remembers of a user's logins is stale: drop it
+ROUTES = (LOG, EPHEMERAL, JOIN, LEAVE, PERSONAL, END, FORGET)
+LOGINS = "logins"
 
 
 def room_channel(room_id):
@@ -42,8 +45,8 @@ class Frame(NamedTuple):
 
     @property
     def user(self):
-        """The user whose channel it travels on (for user routes)."""
-        return int(self.channel.partition(":")[2])
+        """The user whose channel it travels on (for user routes), or whom a `forget` is about."""
+        return int(self.body if self.route == FORGET else self.channel.partition(":")[2])
 
     def pack(self):
         """The frame as Redis carries it: a header line the hub reads without JSON, then the body."""
@@ -111,3 +114,8 @@ def left(user_id, room_id, seq=None, reason=None):
 
 def signed_out(user_id, reason):
     return SIGNED_OUT.to(user_id, {"reason": reason})
+
+
+def forget(user_id):
+    """Every process drops what it remembers of `user_id`'s logins (its body is the id, not an SSE event)."""
+    return Frame(LOGINS, FORGET, None, None, str(int(user_id)).encode())

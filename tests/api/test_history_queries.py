@@ -77,6 +77,7 @@ def costs(app, api, alice, count):
     """The statements each read of a room of `count` messages takes."""
     room, last = busy_room(app, alice, count)
     found = {}
+    assert api.as_(alice).get("/me").status_code == 200  # the login, remembered from then on (chat.logins)
     with counted(app) as sent:
         response = api.as_(alice).get(f"/rooms/{room}/messages?limit=50")
         page = response.get_json()["messages"]
