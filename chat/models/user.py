@@ -1,18 +1,16 @@
 """People who chat."""
 import unicodedata
 from datetime import datetime
-from functools import lru_cache
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from chat.errors import Problem
 from chat.extensions import db
-from chat.models import broadcasts
+from chat.models import broadcasts, passwords
 from chat.models.token import AuthToken
 from chat.models.types import UTCDateTime, utcnow
 
@@ -65,12 +63,6 @@ def check_password(password, username):
     if folded in COMMON_PASSWORDS or len(set(folded)) == 1 or folded == username_key(username):
         raise Problem(400, "weak_password", "That password is too easy to guess; choose another.",
                       field="password")
-
-
-@lru_cache(maxsize=4)
-def dummy_hash(method):
-    """A hash to check against when the user does not exist, so timing tells nothing."""
-    return generate_password_hash("not-a-real-password", method=method)
 
 
 class User(UserMixin, db.Model):
@@ -171,16 +163,15 @@ class User(UserMixin, db.Model):
         if not isinstance(password, str):
             return None
         if user is None:
-            check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+            passwords.matches(passwords.dummy(current_app.config["PASSWORD_HASH_METHOD"]), password)
             return None
         return user if user.check_password(password) and user.is_active else None
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(
-            password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = passwords.make(password, current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return passwords.matches(self.password_hash, password)
 
     def to_json(self):
         return {"id": self.id, "username": self.username}
