@@ -42,6 +42,8 @@ class Config:
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
     DB_POOL_SIZE = env_int("DB_POOL_SIZE", 10)
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 20)
+    # A pooled connection unused this long is pinged before use (chat.database).
+    DB_PING_AFTER = float(os.environ.get("DB_PING_AFTER", 10))
 
     # Requests larger than this get a 413 before we read them.
     MAX_CONTENT_LENGTH = 128 * 1024

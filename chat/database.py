@@ -1,8 +1,9 @@
 """Engine settings: SQLite tuned for concurrent writers, Postgres pooled."""
 import os
 import sqlite3
+import time
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 
 
 def configure_database(app):
@@ -18,14 +19,15 @@ def configure_database(app):
         # failing with "database is locked".
         options.setdefault("connect_args", {"timeout": config["SQLITE_BUSY_TIMEOUT"]})
     else:
-        options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_size", config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
 
 
 def watch_connections(engine, config):
-    """Set SQLite's pragmas on every new connection (WAL lets readers run beside a writer)."""
+    """Set SQLite's pragmas on every new connection (WAL lets readers run beside a
+    writer); on a server database, ping the connections that sat idle."""
     if engine.dialect.name != "sqlite":
+        ping_when_idle(engine, config["DB_PING_AFTER"])
         return
     synchronous = config["SQLITE_SYNCHRONOUS"].upper()
     if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
@@ -39,3 +41,26 @@ def watch_connections(engine, config):
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def ping_when_idle(engine, seconds):
+    """Ping a pooled connection at checkout only when it sat unused for `seconds`:
+    that is when a server restart or an idle timeout may have closed it, and the
+    pool then swaps in a fresh one. SQLAlchemy's pool_pre_ping pings at every
+    checkout instead, a round trip per request, and a busy pool's connections
+    were in use a moment ago."""
+    @event.listens_for(engine, "checkin")
+    def note_idle(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as error:  # the driver's own error for a closed connection
+            raise exc.DisconnectionError(str(error)) from error  # the pool retries with a new connection
