@@ -150,13 +150,17 @@ class Room(Direct, Moderation, db.Model):
 
         The seq is the room's next (see take_seq), taken in
         the same transaction as the INSERT, with the mentions it makes. A post
-        that repeats an earlier client_id returns the earlier message.
+        that repeats an earlier client_id returns the earlier message (its seq,
+        taken first, is rolled back with the INSERT that found it).
         A `reply_to` seq makes it a reply, counted on its parent at the seq
         after its own (chat.models.reply).
         """
         attachments = Upload.wanted(attachments)  # upload ids, claimed below (body optional with them)
         body, client_id = check_body(body, optional=bool(attachments)), check_client_id(client_id)
-        if client_id and (earlier := Message.sent_as(self.id, author.id, client_id)):
+        # A repeated client_id is found by its unique key at the INSERT (below), not
+        # looked up first: a query on every post for the rare retry. A reply's is,
+        # since its parent may have been deleted since the first try.
+        if client_id and reply_to is not None and (earlier := Message.sent_as(self.id, author.id, client_id)):
             return earlier, False
         seq = self.take_seq()
         parent = Message.answered(self.id, reply_to)  # under the room's lock: no delete slips in
