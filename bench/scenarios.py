@@ -246,13 +246,17 @@ def delivery_throughput(app, clients, poster, room_size, rates, step):
 
 def post_throughput(app, poster, posters, duration):
     jobs = small_room_jobs(app, len(app.manifest["users"]))[:posters]
+    cpu = app.cpu_seconds()
     answer = poster.all("post", jobs, 0, duration, posters, timeout=duration + 60)[0]
+    cpu = app.cpu_seconds() - cpu
     times = answer["times"]
     figures = {"posters": posters, "duration_s": duration, "posts": len(times),
                "posts_per_s": round(len(times) / answer["elapsed"]), "failures": answer["failures"],
                "p50_ms": ms(percentile(times, 50)), "p99_ms": ms(percentile(times, 99)),
-               "max_ms": ms(max(times) if times else None)}
-    summary = f"{figures['posts_per_s']:,} posts/s, POST p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms"
+               "max_ms": ms(max(times) if times else None),
+               "worker_cpu_ms_per_post": round(cpu * 1000 / len(times), 3) if times else None}
+    summary = (f"{figures['posts_per_s']:,} posts/s, POST p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+               f"{figures['worker_cpu_ms_per_post']} ms of worker CPU per post")
     return {"figures": figures, "summary": summary}
 
 

@@ -35,6 +35,12 @@ def rss_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class App:
     """One server: `with App(tmp, "postgres", users=...) as app:`; app.manifest has the tokens."""
 
@@ -110,6 +116,10 @@ class App:
     def rss_kib(self):
         """Resident memory of the workers, in KiB (the master holds no streams)."""
         return sum(rss_kib(pid) for pid in self.workers())
+
+    def cpu_seconds(self):
+        """CPU time the workers have used so far, in seconds (user plus system)."""
+        return sum(cpu_seconds(pid) for pid in self.workers())
 
     def sockets(self):
         """Open file descriptors per worker (each stream is one)."""
