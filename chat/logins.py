@@ -2,8 +2,9 @@
 
 Every API call and every stream open names its login (a bearer token or the
 session cookie's secret). Looking it up was a query, a pool checkout and a
-ping: a quarter of a post's cost, a third of a stream open's. Here each process
-remembers, for LOGIN_CACHE_SECONDS, the login and its user as they were read.
+ping: 14% of a post's CPU and 29% of a stream open's, by the profiles in
+bench/RESULTS.md. Here each process remembers, for LOGIN_CACHE_SECONDS, the
+login and its user as they were read.
 
 It never outlives a revocation. Whatever changes a user's account or ends one
 of their logins calls `chat.realtime.revoke` after its commit: this process
