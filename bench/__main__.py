@@ -21,22 +21,25 @@ from bench import history, scenarios
 from bench.server import App
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ("S1", "S2a", "S2b", "S4", "S5", "S3", "S6")
+ORDER = ("S1", "S1c", "S2a", "S2b", "S4", "S4b", "S5", "S3", "S6")
 TARGETS = {
     "S1": "≥36,000 streams across 2 workers, ≤20 KiB RSS each",
+    "S1c": "connect p99 ≤100 ms while 10,000 streams ramp at 1,000/s; ≤0.5 ms worker CPU per open",
     "S2a": "10k-subscriber room p99 ≤250 ms",
     "S2b": "p99 ≤30 ms",
     "S3": "SQLite ≥2,500 posts/s, Postgres ≥1,500 posts/s, p99 ≤50 ms",
     "S4": "≥30,000 deliveries/s at p99 ≤100 ms",
+    "S4b": "≥30,000 deliveries/s at p99 ≤100 ms, 2,000 streams in rooms of 20",
     "S5": "p95 ≤2 s, zero loss",
     "S6": "reported: a 50-message history page with reactions and attachments",
 }
 FULL = {"users": 36_000, "big": (1000, 5000, 10_000), "s1": 36_000, "s2a_posts": 50, "s2b": (20_000, 500, 30),
         "s3": (32, 20), "s4": (1000, (10, 20, 30, 40, 50, 60, 70, 80, 100, 120), 5), "s5": (10_000, 10.0, 2.0),
-        "s6": (300, 10, 8)}
+        "s6": (300, 10, 8), "s1c": (10_000, 1000),
+        "s4b": (2000, (50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1500), 4)}
 QUICK = {"users": 600, "big": (50, 100, 200), "s1": 600, "s2a_posts": 10, "s2b": (400, 50, 4),
          "s3": (8, 3), "s4": (200, (10, 20), 2), "s5": (200, 1.0, 2.0),
-         "s6": (30, 2, 4)}
+         "s6": (30, 2, 4), "s1c": (300, 150), "s4b": (200, (10, 20), 2)}
 
 
 def machine():
@@ -104,6 +107,8 @@ def streaming_scenarios(app, clients, poster, sizes, wanted):
 
     if "S1" in wanted:
         done("S1", scenarios.idle_capacity(app, clients, sizes["s1"]))
+    if "S1c" in wanted:
+        done("S1c", scenarios.connect_ramp(app, clients, *sizes["s1c"]))
     if {"S2a", "S2b", "S4"} & set(wanted):
         users, rate, duration = sizes["s2b"]
         baseline = sum(app.sockets())
@@ -116,6 +121,14 @@ def streaming_scenarios(app, clients, poster, sizes, wanted):
         if "S4" in wanted:
             room_size, rates, step = sizes["s4"]
             done("S4", scenarios.delivery_throughput(app, clients, poster, room_size, rates, step))
+        clients.all("close")
+        scenarios.settle(app, baseline)
+    if "S4b" in wanted:
+        users, rates, step = sizes["s4b"]
+        baseline = sum(app.sockets())
+        times, failed, errors = clients.open(scenarios.specs_for(app, users), deadline=90)
+        print(f"bench: {len(times):,} streams open for S4b ({failed} failed)", flush=True)
+        done("S4b", scenarios.rooms_of_20_throughput(app, clients, poster, users, rates, step))
         clients.all("close")
         scenarios.settle(app, baseline)
     if "S5" in wanted:
@@ -170,15 +183,17 @@ def mistakes(results):
     """What went wrong, as opposed to slow: refused streams and posts, messages
     lost, repeated or out of order. These fail the run; missed targets do not."""
     wrong = []
-    if "S1" in results and results["S1"]["figures"]["failed"]:
-        wrong.append(f"S1: {results['S1']['figures']['failed']} streams failed to open "
-                     f"({results['S1']['figures']['errors']})")
+    for name in ("S1", "S1c"):
+        if name in results and results[name]["figures"]["failed"]:
+            wrong.append(f"{name}: {results[name]['figures']['failed']} streams failed to open "
+                         f"({results[name]['figures']['errors']})")
     for kind, figures in results.get("S3", {}).get("figures", {}).items():
         if figures["failures"]:
             wrong.append(f"S3 {kind}: posts failed: {figures['failures']}")
     for name, rows in (("S2a", list(results.get("S2a", {}).get("figures", {}).values())),
                        ("S2b", [results["S2b"]["figures"]] if "S2b" in results else []),
-                       ("S4", results.get("S4", {}).get("figures", {}).get("steps", []))):
+                       ("S4", results.get("S4", {}).get("figures", {}).get("steps", [])),
+                       ("S4b", results.get("S4b", {}).get("figures", {}).get("steps", []))):
         if any(row["out_of_turn"] for row in rows):
             wrong.append(f"{name}: messages arrived with a gap or a repeat in their room's seqs")
         for row in rows:

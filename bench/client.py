@@ -151,18 +151,21 @@ class Client:
             return None
         return (opened - started) / 1e6
 
-    async def open_all(self, streams, spread=0.0, deadline=30.0):
+    async def open_all(self, streams, spread=0.0, deadline=30.0, rate=None):
         """Open `streams`, CONNECT_LIMIT at a time (or each at a random moment within
-        `spread` seconds); returns connect times in ms (None for a failure)."""
+        `spread` seconds, or `rate` a second); returns connect times in ms (None for a failure)."""
         gate = asyncio.Semaphore(CONNECT_LIMIT)
+        started = time.monotonic()
 
-        async def one(stream):
+        async def one(index, stream):
             if spread:
                 await asyncio.sleep(random.uniform(0, spread))
+            if rate:
+                await asyncio.sleep(max(0.0, started + index / rate - time.monotonic()))
             async with gate:
                 return await self.connect(stream, deadline)
 
-        return await asyncio.gather(*[one(stream) for stream in streams])
+        return await asyncio.gather(*[one(index, stream) for index, stream in enumerate(streams)])
 
     def owed(self, latest, only_got_in=False):
         """Messages the streams lack, up to each room's `latest` seq."""
@@ -172,12 +175,12 @@ class Client:
 
     # Commands (each returns what goes back to the coordinator).
 
-    async def do_open(self, specs, deadline=30.0):
-        """specs: [(token, [room ids])]. Opens one stream each."""
+    async def do_open(self, specs, deadline=30.0, rate=None):
+        """specs: [(token, [room ids])]. Opens one stream each (`rate` a second, if given)."""
         loop_streams = [StreamConnection(self, token) for token, _ in specs]
         self.streams += loop_streams
         self.rooms += [set(rooms) for _, rooms in specs]
-        times = await self.open_all(loop_streams, deadline=deadline)
+        times = await self.open_all(loop_streams, deadline=deadline, rate=rate)
         return {"times": [t for t in times if t is not None], "failed": sum(t is None for t in times),
                 "errors": dict(self.errors)}
 

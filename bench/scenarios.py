@@ -67,10 +67,12 @@ class Clients:
     def all(self, name, *args, timeout=180):
         return self.ask([(name, args)] * len(self), timeout)
 
-    def open(self, specs, deadline=60):
-        """Spread stream specs [(token, rooms)] over the processes; returns (connect ms, failed, errors)."""
+    def open(self, specs, deadline=60, rate=None):
+        """Spread stream specs [(token, rooms)] over the processes (opened `rate` a second
+        in all, if given); returns (connect ms, failed, errors)."""
         shares = [specs[i::len(self)] for i in range(len(self))]
-        answers = self.ask([("open", (share, deadline)) for share in shares])
+        each = rate / len(self) if rate else None
+        answers = self.ask([("open", (share, deadline, each)) for share in shares])
         times = [t for a in answers for t in a["times"]]
         return times, sum(a["failed"] for a in answers), merged_errors(answers)
 
@@ -165,6 +167,27 @@ def idle_capacity(app, clients, streams):
     return {"figures": figures, "summary": summary}
 
 
+# S1c: connect time while streams ramp at a set rate.
+
+def connect_ramp(app, clients, streams, rate):
+    baseline = sum(app.sockets())
+    cpu = app.cpu_seconds()
+    started = time.monotonic()
+    times, failed, errors = clients.open(specs_for(app, streams), deadline=90, rate=rate)
+    ramp = time.monotonic() - started
+    cpu = app.cpu_seconds() - cpu
+    clients.all("close")
+    settle(app, baseline)
+    figures = {"asked": streams, "rate": rate, "opened": len(times), "failed": failed, "errors": errors,
+               "ramp_s": round(ramp, 1), "connect_p50_ms": ms(percentile(times, 50)),
+               "connect_p99_ms": ms(percentile(times, 99)), "connect_max_ms": ms(max(times) if times else None),
+               "worker_cpu_ms_per_open": round(cpu * 1000 / len(times), 3) if times else None}
+    summary = (f"{len(times):,} of {streams:,} opened at {rate:,}/s: connect p50 {figures['connect_p50_ms']} ms, "
+               f"p99 {figures['connect_p99_ms']} ms, ramp {figures['ramp_s']} s, "
+               f"{figures['worker_cpu_ms_per_open']} ms of worker CPU per open, {failed} failed")
+    return {"figures": figures, "summary": summary}
+
+
 # S2a: fan-out to one big room.
 
 def big_room_fanout(app, clients, sizes, posts):
@@ -218,8 +241,20 @@ def rooms_of_20_at_rate(app, clients, poster, users, rate, duration):
 
 
 def delivery_throughput(app, clients, poster, room_size, rates, step):
+    """S4: one room of `room_size`, posted to at rising rates."""
     room_id = app.room(f"bench big {room_size}")[0]
-    jobs = [(app.token(0), room_id)]
+    return rising_rates(clients, poster, [(app.token(0), room_id)], room_size, rates, step,
+                        f"{room_size:,}-member room")
+
+
+def rooms_of_20_throughput(app, clients, poster, users, rates, step):
+    """S4b: the rooms of 20 of `users` (each with a stream open), posts spread over them at rising rates."""
+    jobs = small_room_jobs(app, users)
+    return rising_rates(clients, poster, jobs, 20, rates, step, f"{users:,} streams in {len(jobs):,} rooms of 20")
+
+
+def rising_rates(clients, poster, jobs, room_size, rates, step, what):
+    """Post over `jobs` at each of `rates` for `step` s; the most deliveries/s kept at p99 <= 100 ms."""
     steps, best, misses = [], None, 0
     for rate in rates:
         values, answer = at_rate(clients, poster, jobs, rate, step)
@@ -227,7 +262,8 @@ def delivery_throughput(app, clients, poster, room_size, rates, step):
         p99 = percentile(values, 99)
         row = {"target_posts_per_s": rate, "posted": posted, "deliveries": len(values),
                "deliveries_per_s": round(len(values) / answer["elapsed"]), "expected": posted * room_size,
-               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(p99), "out_of_turn": clients.out_of_turn}
+               "p50_ms": ms(percentile(values, 50)), "p99_ms": ms(p99), "out_of_turn": clients.out_of_turn,
+               "post_p99_ms": ms(percentile(answer["times"], 99))}
         steps.append(row)
         kept_up = posted >= 0.95 * rate * step and len(values) >= 0.99 * posted * room_size
         if p99 is not None and p99 <= 100 and kept_up:
@@ -236,9 +272,9 @@ def delivery_throughput(app, clients, poster, room_size, rates, step):
             misses += 1
             if misses == 2:  # two steps in a row past the target: past the knee, not a blip
                 break
-    figures = {"room_size": room_size, "steps": steps, "best": best}
-    summary = (f"{best['deliveries_per_s']:,} deliveries/s at p99 {best['p99_ms']} ms ({room_size:,}-member room)"
-               if best else "no step kept p99 <= 100 ms")
+    figures = {"room_size": room_size, "rooms": len(jobs), "steps": steps, "best": best}
+    summary = (f"{best['deliveries_per_s']:,} deliveries/s at p99 {best['p99_ms']} ms ({what})"
+               if best else f"no step kept p99 <= 100 ms ({what})")
     return {"figures": figures, "summary": summary}
 
 

@@ -69,10 +69,14 @@ def test_lost_or_reordered_messages_fail_a_run_and_slow_figures_do_not():
     assert mistakes(slow) == []
     lost = {"S5": {"figures": {"zero_loss": False, "missing": 3, "out_of_turn": 0,
                                "received_messages": 7, "expected_messages": 10}},
-            "S2b": {"figures": {"out_of_turn": 1, "post_failures": {"500": 2}}}}
+            "S2b": {"figures": {"out_of_turn": 1, "post_failures": {"500": 2}}},
+            "S1c": {"figures": {"failed": 4, "errors": {"ConnectionResetError": 4}}},
+            "S4b": {"figures": {"steps": [{"p99_ms": 20.0, "out_of_turn": 2}]}}}
     assert mistakes(lost) == [
+        "S1c: 4 streams failed to open ({'ConnectionResetError': 4})",
         "S2b: messages arrived with a gap or a repeat in their room's seqs",
         "S2b: posts failed: {'500': 2}",
+        "S4b: messages arrived with a gap or a repeat in their room's seqs",
         "S5: 3 messages lost, 0 out of turn, 7 received of 10"]
 
 
