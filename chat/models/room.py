@@ -8,7 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.errors import Problem
 from chat.extensions import db
-from chat.models import broadcasts
+from chat.models import broadcasts, posting
 from chat.models.ban import Ban
 from chat.models.direct import Direct
 from chat.models.membership import MEMBER, OWNER, Membership
@@ -148,8 +148,8 @@ class Room(Direct, Moderation, db.Model):
     def post(self, author, body, client_id=None, attachments=None, reply_to=None):
         """Store a message from `author`; returns (message, created).
 
-        The seq is the room's next (see take_seq), taken in
-        the same transaction as the INSERT, with the mentions it makes. A post
+        The seq is the room's next (see take_seq), taken in the same transaction
+        as the INSERT (chat.models.posting), with the mentions it makes. A post
         that repeats an earlier client_id returns the earlier message (its seq,
         taken first, is rolled back with the INSERT that found it).
         A `reply_to` seq makes it a reply, counted on its parent at the seq
@@ -162,17 +162,17 @@ class Room(Direct, Moderation, db.Model):
         # since its parent may have been deleted since the first try.
         if client_id and reply_to is not None and (earlier := Message.sent_as(self.id, author.id, client_id)):
             return earlier, False
-        seq = self.take_seq()
-        parent = Message.answered(self.id, reply_to)  # under the room's lock: no delete slips in
-        # Your own messages are never unread.
-        db.session.execute(update(Membership.__table__).where(
-            Membership.room_id == self.id, Membership.user_id == author.id).values(last_read_seq=seq))
-        message = Message(room_id=self.id, seq=seq, author=author, body=body, client_id=client_id)
+        message = Message(room_id=self.id, author_id=author.id, body=body, client_id=client_id)
         mentioned = message.render_html(self)  # with the @mentions of this room's members
-        message.parent = parent
-        db.session.add(message)
+        parent = None
         try:
-            db.session.flush()
+            if reply_to is None:
+                posting.store(message, self, author)  # one round trip on PostgreSQL
+            else:
+                seq = self.take_seq()
+                parent = Message.answered(self.id, reply_to)  # under the room's lock: no delete slips in
+                message.reply_to_id = parent.id
+                posting.store(message, self, author, parent, seq)
             Upload.claim(message, attachments)
             Mention.record(message, mentioned, fresh=True)
             thread = [parent.count_reply(message, self.take_seq())] if parent else []
