@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from chat import realtime
 from chat.extensions import db
-from chat.models import AuthToken, User
+from chat.models import AuthToken, Membership, Room, User
 from chat.models.token import digest
 from chat.models.types import utcnow
 
@@ -29,8 +29,10 @@ from chat.models.types import utcnow
 class Logins:
     def __init__(self, seconds):
         self.seconds = seconds
-        self.entries = {}  # digest -> (deadline, user id, the token's columns, the user's columns)
-        self.by_user = {}  # user id -> {digest}
+        # A login's secret's digest -> (deadline, user id, the token's columns, the user's columns);
+        # ("room", user id, room id) -> (deadline, user id, the room's columns, the membership's).
+        self.entries = {}
+        self.by_user = {}  # user id -> {their keys}
         self.forgets = 0  # how many times anything was forgotten: a lookup that raced one is not kept
 
     def find(self, secret):
@@ -46,12 +48,29 @@ class Logins:
         before = self.forgets
         token = AuthToken.find(secret)
         if token is not None and self.forgets == before:
-            self.keep(key, token)
+            self.keep(key, token.user_id, token, token.user)
         return token
 
-    def keep(self, key, token):
-        self.entries[key] = (time.monotonic() + self.seconds, token.user_id, columns(token), columns(token.user))
-        self.by_user.setdefault(token.user_id, set()).add(key)
+    def membership(self, user_id, room_id, look_up):
+        """(room, membership) of `user_id` in room `room_id`, remembered like a login
+        (a membership ends with a revocation too): `look_up()` reads them when they
+        are not remembered. Only a membership that exists is remembered."""
+        if self.seconds <= 0 or not realtime.hears_revocations():
+            return look_up()
+        key = ("room", user_id, room_id)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            _, _, room_columns, membership_columns = entry
+            return revived_as(Room, room_columns), revived_as(Membership, membership_columns)
+        before = self.forgets
+        room, membership = look_up()
+        if membership is not None and self.forgets == before:
+            self.keep(key, user_id, room, membership)
+        return room, membership
+
+    def keep(self, key, user_id, first, second):
+        self.entries[key] = (time.monotonic() + self.seconds, user_id, columns(first), columns(second))
+        self.by_user.setdefault(user_id, set()).add(key)
 
     def forget(self, user_id):
         """Drop what is remembered of `user_id` (None: of everyone)."""
@@ -77,6 +96,13 @@ def revived(entry):
     return db.session.merge(token, load=False)  # and its user with it
 
 
+def revived_as(cls, values):
+    """A row remembered as `values`, in the session as if just loaded."""
+    instance = cls(**values)
+    make_transient_to_detached(instance)
+    return db.session.merge(instance, load=False)
+
+
 def alive(token):
     """`token`, unless it has expired or its account was deactivated since it was remembered."""
     if (token.expires_at and token.expires_at <= utcnow()) or not token.user.is_active:
@@ -94,9 +120,14 @@ def find(app, secret):
     return app.extensions["logins"].find(secret)
 
 
+def membership(app, user_id, room_id, look_up):
+    return app.extensions["logins"].membership(user_id, room_id, look_up)
+
+
 # Any committed change to a user row (a name, the admin flag, a deactivation)
-# makes every process forget that user's logins. Statements that bypass the
-# unit of work (a bulk DELETE of tokens) call realtime.revoke themselves.
+# or to one of their memberships (a leave, a removal, a ban, a new role) makes
+# every process forget what it remembered of that user. Statements that bypass
+# the unit of work (a bulk DELETE of tokens) call realtime.revoke themselves.
 
 @event.listens_for(Session, "after_flush")
 def note_changed_users(session, context):
@@ -104,6 +135,8 @@ def note_changed_users(session, context):
     for instance in list(session.dirty) + list(session.deleted):
         if isinstance(instance, User) and session.is_modified(instance, include_collections=False):
             changed.add(instance.id)
+        elif isinstance(instance, Membership) and (instance in session.deleted or session.is_modified(instance)):
+            changed.add(instance.user_id)
 
 
 @event.listens_for(Session, "after_commit")

@@ -11,6 +11,7 @@ REACH and MODERATE views use it.
 from flask import current_app, g, request
 from flask_login import current_user
 
+from chat import logins
 from chat.errors import Problem
 from chat.extensions import db
 from chat.models import Room
@@ -34,11 +35,16 @@ def owner_only():
     return Problem(403, "owner_only", "Only the room's owner can do that.")
 
 
-def look_up(room_id, need=SEE):
+def look_up(room_id, need=SEE, remembered=False):
     """(room, membership or None) of room `room_id` for the current user, or the
-    Problem that `need` calls for."""
-    row = db.session.execute(Room.reached_by(current_user).where(Room.id == room_id)).first()
-    room, membership = row or (None, None)
+    Problem that `need` calls for. With `remembered`, a membership this process
+    remembers will do (chat.logins: every process forgets it when it ends)."""
+    def read():
+        return db.session.execute(Room.reached_by(current_user).where(Room.id == room_id)).first() or (None, None)
+    if remembered:
+        room, membership = logins.membership(current_app, current_user.id, room_id, read)
+    else:
+        room, membership = read()
     allow(room, membership, need)
     return room, membership
 
@@ -70,10 +76,11 @@ def moderator(membership):
     return current_user.is_admin or (membership is not None and membership.is_owner)
 
 
-def needs(need):
-    """Declare what a view needs of the room its URL names."""
+def needs(need, remembered=False):
+    """Declare what a view needs of the room its URL names; `remembered`: a
+    membership remembered for a few seconds will do (posting, typing: the hot paths)."""
     def declare(view):
-        view.room_need = need
+        view.room_need, view.room_remembered = need, remembered
         return view
     return declare
 
@@ -92,5 +99,6 @@ def take_room_id(endpoint, values):
 
 def resolve():
     if "room_id" in g:
-        need = getattr(current_app.view_functions[request.endpoint], "room_need", SEE)
-        g.room, g.membership = look_up(g.room_id, need)
+        view = current_app.view_functions[request.endpoint]
+        need, remembered = getattr(view, "room_need", SEE), getattr(view, "room_remembered", False)
+        g.room, g.membership = look_up(g.room_id, need, remembered)

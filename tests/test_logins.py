@@ -51,6 +51,28 @@ def test_a_login_used_again_within_its_seconds_is_not_looked_up_again(app, api, 
     assert seen and on_logins(seen) == []
 
 
+def test_a_post_with_its_login_and_membership_remembered_reads_neither(app, api, alice, general):
+    assert api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "first"}).status_code == 201
+    with statements(app) as seen:
+        assert api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "second"}).status_code == 201
+    assert not [statement for statement in seen if statement.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_member_who_left_cannot_post_though_their_membership_was_remembered(api, alice, bob, general):
+    assert api.as_(bob).post(f"/rooms/{general}/messages", json={"body": "hi"}).status_code == 201
+    assert api.as_(bob).delete(f"/rooms/{general}/members/me").status_code == 204
+    refused = api.as_(bob).post(f"/rooms/{general}/messages", json={"body": "still here?"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "not_a_member"
+
+
+def test_a_banned_member_cannot_post_or_type_though_their_membership_was_remembered(api, alice, bob, general):
+    assert api.as_(bob).post(f"/rooms/{general}/typing").status_code == 204
+    assert api.as_(bob).post(f"/rooms/{general}/messages", json={"body": "hi"}).status_code == 201
+    assert api.as_(alice).post(f"/rooms/{general}/bans", json={"username": bob.username}).status_code in (200, 201)
+    assert api.as_(bob).post(f"/rooms/{general}/messages", json={"body": "let me in"}).status_code == 403
+    assert api.as_(bob).post(f"/rooms/{general}/typing").status_code == 403
+
+
 def test_with_no_seconds_configured_every_request_looks_its_login_up(make_app, alice_of):
     app = make_app(LOGIN_CACHE_SECONDS=0)
     alice = alice_of(app)
@@ -178,6 +200,8 @@ def test_a_revoked_token_and_a_removed_member_are_refused_within_a_second_by_bot
         assert within_a_second(connections, "GET", "/me", bob.token, {401}) == [401] * len(connections)
         assert within_a_second(connections, "GET", "/me", bob_again, {401}) == [200] * len(connections)
 
+        for conn in connections:  # and bob's membership, remembered as he posts
+            assert ask(conn, "POST", f"/rooms/{room}/messages", bob_again, b'{"body": "here"}') == 201
         assert alice.call("DELETE", f"/rooms/{room}/members/bob")[0] == 204
         post = b'{"body": "still here?"}'
         assert within_a_second(connections, "POST", f"/rooms/{room}/messages", bob_again, {403, 404},

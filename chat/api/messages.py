@@ -24,7 +24,7 @@ def list_messages():
 
 
 @bp.post("/rooms/<id:room_id>/messages")
-@needs(MEMBER)
+@needs(MEMBER, remembered=True)
 def post_message():
     data = json_body()
     attachments = field(data, "attachments", list, required=False)  # with them, the text may be left out

@@ -59,7 +59,7 @@ def leave_room():
 
 
 @bp.post("/rooms/<id:room_id>/typing")
-@needs(MEMBER)
+@needs(MEMBER, remembered=True)
 def typing():
     """Tell the room's open streams that the caller is typing (nothing is stored)."""
     g.room.typing(current_user)
