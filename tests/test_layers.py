@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 PACKAGE = os.path.join(ROOT, "chat")
 # Each layer may import the layers after it, and none before it.
-LAYERS = ["chat", "chat.pages", "chat.api", "chat.cli", "chat.scope chat.login chat.limits", "chat.models",
+LAYERS = ["chat", "chat.pages", "chat.api", "chat.cli", "chat.scope chat.login chat.logins chat.limits", "chat.models",
           "chat.realtime", "chat.extensions chat.database chat.errors chat.security chat.params chat.markup chat.render chat.storage"]
 
 
