@@ -13,7 +13,9 @@ The UPDATE takes the room's row lock until commit, as Room.take_seq does, so the
 seqs stay gap-free and in commit order. The message then joins the session as
 if just loaded, its relationships filled in from what the post already holds.
 """
-from sqlalchemy import insert, literal, select, update
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +38,7 @@ def store(message, room, author, parent=None, seq=None):
     caller rolls back: the seq goes with it)."""
     values = {column.key: fill(message, column.key) for column in WRITTEN}
     if seq is None and db.session.get_bind().dialect.name == "postgresql":
-        message.id, message.seq = db.session.execute(in_one_statement(room, values)).one()
+        message.id, message.seq = db.session.execute(*in_one_statement(room, values)).one()
         set_committed_value(room, "last_seq", message.seq)
     else:
         message.seq = room.take_seq() if seq is None else seq
@@ -67,12 +69,18 @@ def mark_read(room_id, author_id, seq):
 
 
 def in_one_statement(room, values):
-    rooms = type(room).__table__
-    bump = (update(rooms).where(rooms.c.id == room.id).values(last_seq=rooms.c.last_seq + 1)
+    """The CTE and this post's values for it (built once, executed with bound parameters)."""
+    return one_statement(type(room).__table__), {"post_room": room.id,
+                                                 **{"post_" + key: value for key, value in values.items()}}
+
+
+@lru_cache(maxsize=1)
+def one_statement(rooms):
+    bump = (update(rooms).where(rooms.c.id == bindparam("post_room")).values(last_seq=rooms.c.last_seq + 1)
             .returning(rooms.c.last_seq).cte("bump"))
-    mark = (update(MEMBERSHIPS).where(MEMBERSHIPS.c.room_id == room.id,
-                                      MEMBERSHIPS.c.user_id == values["author_id"])
+    mark = (update(MEMBERSHIPS).where(MEMBERSHIPS.c.room_id == bindparam("post_room"),
+                                      MEMBERSHIPS.c.user_id == bindparam("post_author_id"))
             .values(last_read_seq=select(bump.c.last_seq).scalar_subquery()).cte("mark"))
-    row = select(*[literal(values[column.key], column.type) for column in WRITTEN], bump.c.last_seq)
+    row = select(*[bindparam("post_" + column.key, type_=column.type) for column in WRITTEN], bump.c.last_seq)
     return (insert(MESSAGES).from_select([column.key for column in WRITTEN] + ["seq"], row)
             .returning(MESSAGES.c.id, MESSAGES.c.seq).add_cte(mark))
