@@ -70,7 +70,8 @@ class Config:
 
     # How long a process remembers a login (token -> user) instead of querying it
     # per request; revocations reach every process at once over the broker (chat.logins). 0: never.
-    LOGIN_CACHE_SECONDS = float(os.environ.get("LOGIN_CACHE_SECONDS", 5))
+    # Without Redis, a `flask users ...` run in another process cannot tell the server: 1 s bounds that.
+    LOGIN_CACHE_SECONDS = float(os.environ.get("LOGIN_CACHE_SECONDS", 5 if os.environ.get("REDIS_URL") else 1))
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PASSWORD_HASH_METHOD = "scrypt"
@@ -129,6 +130,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Cheap hashes keep the suite fast; production keeps scrypt's defaults.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    LOGIN_CACHE_SECONDS = 5  # as with Redis: long enough that a test can tell a remembered login from a new one
     LOGIN_LIMIT_PER_IP = "1000 per minute"
     LOGIN_LIMIT_PER_USERNAME = "1000 per minute"
     SIGNUP_LIMIT_PER_IP = "1000 per minute"

@@ -1,9 +1,14 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import text
 
 from chat import create_app
 from chat.extensions import db
 from config import DEV_SECRET_KEY, DevelopmentConfig, ProductionConfig, database_url, from_environment
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("key", [None, "", DEV_SECRET_KEY, "too-short"])
@@ -55,3 +60,14 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("redis_url, seconds", [(None, 1.0), ("redis://127.0.0.1:6379/0", 5.0)])
+def test_a_login_is_remembered_five_seconds_with_redis_and_one_without(redis_url, seconds):
+    """Without Redis a `flask users` command in another process cannot reach the server: 1 s bounds that."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LOGIN_CACHE_SECONDS")}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    out = subprocess.run([sys.executable, "-c", "import config; print(config.Config.LOGIN_CACHE_SECONDS)"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    assert float(out) == seconds
