@@ -29,8 +29,8 @@ from chat.models.types import utcnow
 class Logins:
     def __init__(self, seconds):
         self.seconds = seconds
-        # A login's secret's digest -> (deadline, user id, the token's columns, the user's columns);
-        # ("room", user id, room id) -> (deadline, user id, the room's columns, the membership's).
+        # A login's secret's digest, or ("room", user id, room id) -> (deadline, [(class, columns)]):
+        # the user and the token, or the room and the membership.
         self.entries = {}
         self.by_user = {}  # user id -> {their keys}
         self.forgets = 0  # how many times anything was forgotten: a lookup that raced one is not kept
@@ -39,38 +39,37 @@ class Logins:
         """The live login for `secret`, with its user, in the request's session; or None."""
         if not isinstance(secret, str) or not secret or len(secret) > 256:
             return None
-        if self.seconds <= 0 or not realtime.hears_revocations():
-            return AuthToken.find(secret)
-        key = digest(secret)
-        entry = self.entries.get(key)
-        if entry is not None and entry[0] > time.monotonic():
-            return alive(revived(entry))
-        before = self.forgets
-        token = AuthToken.find(secret)
-        if token is not None and self.forgets == before:
-            self.keep(key, token.user_id, token, token.user)
-        return token
+
+        def read():
+            token = AuthToken.find(secret)
+            return token, token and (token.user_id, [token.user, token])
+        return self.recall(digest(secret), read, lambda rows: alive(rows[1]))
 
     def membership(self, user_id, room_id, look_up):
         """(room, membership) of `user_id` in room `room_id`, remembered like a login
         (a membership ends with a revocation too): `look_up()` reads them when they
         are not remembered. Only a membership that exists is remembered."""
+        def read():
+            room, membership = look_up()
+            return (room, membership), membership and (user_id, [room, membership])
+        return self.recall(("room", user_id, room_id), read, tuple)
+
+    def recall(self, key, read, rebuild):
+        """What `key` names: `read()` gives (it, (user id, [its rows]) to remember, or
+        None); remembered, it is `rebuild([its rows])`, put back in the session as if
+        just loaded, with no query. A read that raced a revocation is not kept."""
         if self.seconds <= 0 or not realtime.hears_revocations():
-            return look_up()
-        key = ("room", user_id, room_id)
+            return read()[0]
         entry = self.entries.get(key)
         if entry is not None and entry[0] > time.monotonic():
-            _, _, room_columns, membership_columns = entry
-            return revived_as(Room, room_columns), revived_as(Membership, membership_columns)
+            return rebuild([revived(cls, values) for cls, values in entry[1]])
         before = self.forgets
-        room, membership = look_up()
-        if membership is not None and self.forgets == before:
-            self.keep(key, user_id, room, membership)
-        return room, membership
-
-    def keep(self, key, user_id, first, second):
-        self.entries[key] = (time.monotonic() + self.seconds, user_id, columns(first), columns(second))
-        self.by_user.setdefault(user_id, set()).add(key)
+        found, keep = read()
+        if keep and self.forgets == before:
+            user_id, rows = keep
+            self.entries[key] = (time.monotonic() + self.seconds, [(type(row), columns(row)) for row in rows])
+            self.by_user.setdefault(user_id, set()).add(key)
+        return found
 
     def forget(self, user_id):
         """Drop what is remembered of `user_id` (None: of everyone)."""
@@ -86,18 +85,9 @@ def columns(instance):
     return {column.key: getattr(instance, column.key) for column in instance.__mapper__.column_attrs}
 
 
-def revived(entry):
-    """The remembered login and its user as if just loaded: in the session, clean, with no query."""
-    _, _, token_columns, user_columns = entry
-    user = User(**user_columns)
-    token = AuthToken(**token_columns, user=user)
-    make_transient_to_detached(user)
-    make_transient_to_detached(token)  # as loaded: no change to write
-    return db.session.merge(token, load=False)  # and its user with it
-
-
-def revived_as(cls, values):
-    """A row remembered as `values`, in the session as if just loaded."""
+def revived(cls, values):
+    """A row remembered as `values`, in the session as if just loaded: clean, no query.
+    A many-to-one to a row revived before it (a login's user) is found in the session."""
     instance = cls(**values)
     make_transient_to_detached(instance)
     return db.session.merge(instance, load=False)
