@@ -21,13 +21,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from chat.extensions import db
 from chat.models.membership import Membership
-from chat.models.message import MESSAGE, Message
-from chat.models.types import utcnow
+from chat.models.message import Message
 
 MEMBERSHIPS, MESSAGES = Membership.__table__, Message.__table__
 # The columns a post writes, but its id (the database's) and seq (the room's).
 WRITTEN = [column for column in MESSAGES.columns if column.key not in ("id", "seq")]
-DEFAULTS = {"kind": MESSAGE, "reply_count": 0}
 
 
 def store(message, room, author, parent=None, seq=None):
@@ -53,12 +51,13 @@ def store(message, room, author, parent=None, seq=None):
 
 
 def fill(message, key):
-    """The value `message` is stored with: what was set, else its default (the
-    ORM's defaults apply only to its own INSERTs)."""
+    """The value `message` is stored with: what was set, else its column's default
+    (the ORM applies them only to its own INSERTs)."""
     value = message.__dict__.get(key)
-    if value is None:
-        value = utcnow() if key == "created_at" else DEFAULTS.get(key)
-        setattr(message, key, value)
+    default = MESSAGES.c[key].default
+    if value is None and default is not None:
+        value = default.arg(None) if default.is_callable else default.arg
+    setattr(message, key, value)
     return value
 
 
