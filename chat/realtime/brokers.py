@@ -16,6 +16,22 @@ from chat.realtime.kind import Frame
 log = logging.getLogger(__name__)
 
 
+class Confirmation(threading.Event):
+    """Set once the broker has confirmed a channel; `at` is when (time.monotonic()),
+    None while it is not confirmed."""
+
+    at = None
+
+    def set(self):
+        if self.at is None:
+            self.at = time.monotonic()
+        super().set()
+
+    def clear(self):
+        self.at = None
+        super().clear()
+
+
 class LocalBroker:
     """One process, no Redis: publishing hands the frame straight to the hub."""
 
@@ -36,6 +52,11 @@ class LocalBroker:
     def subscribe(self, channels):
         """Nothing to wait for: every local publish reaches the hub."""
         return []
+
+    def heard_since(self, channel, since):
+        """Whether everything published on `channel` after `since` (a time.monotonic())
+        reaches the hub: always, in one process."""
+        return True
 
     def unsubscribe(self, channels):
         pass
@@ -101,10 +122,17 @@ class RedisBroker:
             confirmations = []
             for channel in channels:
                 if channel not in self.wanted:
-                    self.wanted[channel] = threading.Event()
+                    self.wanted[channel] = Confirmation()
                     self.pending.add(channel)
                 confirmations.append(self.wanted[channel])
             return confirmations
+
+    def heard_since(self, channel, since):
+        """Whether `channel` was subscribed, and confirmed, before `since` (a
+        time.monotonic()) and has stayed so: then everything published on it
+        after `since` reaches the hub."""
+        confirmed = self.wanted.get(channel)
+        return confirmed is not None and confirmed.at is not None and confirmed.at < since and not self.down
 
     def unsubscribe(self, channels):
         with self.changes:

@@ -79,6 +79,7 @@ class Hub:
         self.rooms = defaultdict(set)  # room id -> local streams
         self.users = defaultdict(set)  # user id -> local streams
         self.last = {}  # room id -> last seq fanned out here
+        self.routed_at = {}  # room id -> when (time.monotonic()) it was last routed to a first stream
         self.order = {}  # room id -> lock that keeps the room's fan-out in seq order
         self.stopping = threading.Event()
         self.presence = Presence(broker, config["PRESENCE_TTL"], self.node, config["PRESENCE_GRACE"], self.stopping,
@@ -143,6 +144,26 @@ class Hub:
             confirmed.wait(max(deadline - time.monotonic(), 0))
         self.presence.mark(stream, list(stream.positions), +1)
 
+    def unheard(self, positions, since):
+        """The part of `positions` ({room: seq}, read from the database after
+        `since`, a time.monotonic()) that an attached stream must check against
+        the database: rooms whose events this hub may not have heard all of since
+        `since` (newly routed, or a subscription not confirmed before it), and
+        rooms where it fanned out a seq past the position before the stream was
+        attached. For any other room, whatever was committed after the positions
+        were read reaches the stream live. This is what lets an open skip a second
+        read of its rooms' latest seqs, in the usual case of rooms with streams here."""
+        unheard = {}
+        for room, seq in positions.items():
+            # The room's order lock: a frame being fanned out as the stream was
+            # attached has either reached it or has moved `last` by now.
+            with self.order.setdefault(room, threading.Lock()):
+                heard = (self.routed_at.get(room, since) < since
+                         and self.broker.heard_since(room_channel(room), since))
+                if not heard or self.last.get(room, seq) > seq:
+                    unheard[room] = seq
+        return unheard
+
     def detach(self, stream):
         """Forget a stream (safe to call twice: the body and the server both do)."""
         with self.lock:
@@ -161,6 +182,8 @@ class Hub:
     def route(self, stream, room):
         """Start routing `room` to `stream` (call with the lock held); returns the
         broker's confirmations of the room's subscription."""
+        if room not in self.rooms:
+            self.routed_at[room] = time.monotonic()
         self.rooms[room].add(stream)
         stream.registered.add(room)
         return self.broker.subscribe([room_channel(room)])
@@ -171,6 +194,7 @@ class Hub:
         self.rooms[room].discard(stream)
         if not self.rooms[room]:
             del self.rooms[room]
+            self.routed_at.pop(room, None)
             self.last.pop(room, None)
             self.order.pop(room, None)
             self.broker.unsubscribe([room_channel(room)])

@@ -51,6 +51,8 @@ def behind(reads, positions):
     """{room: its first missed entries (up to PREFETCH)} for each room whose log has
     moved past the stream's position, read in the current app context: a
     reconnect usually needs no other checkout of a database connection."""
+    if not positions:
+        return {}
     latest = reads.latest(positions)
     return {room: reads.log(room, positions[room], limit=PREFETCH)
             for room, last_seq in latest.items() if last_seq > positions[room]}

@@ -1,4 +1,6 @@
 """GET /api/v1/stream's response: catch up from the database, then follow the hub."""
+import time
+
 from flask import Response, current_app, request
 
 from chat.errors import Problem
@@ -20,12 +22,15 @@ def stream_response(user, cursor_text=None, *, padding=False, poll=False):
     if hub.draining:  # a reconnect on a kept-alive connection to a stopping worker: go elsewhere
         raise Problem(503, "shutting_down", "This server is restarting; reconnect to continue.",
                       headers={"Retry-After": "1"})
+    since = time.monotonic()
     positions, resets = cursor.plan(hub.reads.positions([user.id])[user.id], cursor_text)
     stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
     # Attached before the response starts, so nothing published from here on
     # is missed; detached when the server closes the response, however it ends.
     hub.attach(stream)
-    missed = behind(hub.reads, stream.positions)  # read after attaching: nothing falls between
+    # Read after attaching, so nothing falls between; only for rooms the hub
+    # cannot vouch for (see Hub.unheard).
+    missed = behind(hub.reads, hub.unheard(stream.positions, since))
     unwatch = hangup.watch(request.environ, stream.end)
     body = serve(hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"], heartbeat=config["STREAM_HEARTBEAT"],
                  padding=padding, poll=poll, wire=Wire.of(request.environ), missed=missed)

@@ -1,0 +1,129 @@
+"""Opening a stream: its rooms' seqs are read once, and read again after the
+attach only where the hub cannot vouch that nothing fell between the two."""
+import threading
+import time
+
+import pytest
+from sqlalchemy import event
+
+from chat.extensions import db
+from chat.realtime.stream import Stream
+from tests.realtime.test_hub import hub_of, post
+from tests.sse import log_entries
+
+
+@pytest.fixture
+def app_settings(broker_settings):
+    return {"STREAM_HEARTBEAT": 0.5, **broker_settings}
+
+
+def seq_reads(app):
+    """The statements that read rooms' latest seqs, as they run."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "last_seq" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+    event.listen(engine, "before_cursor_execute", note)
+    return seen
+
+
+def open_poll(client, who):
+    """One long-poll answer of GET /api/v1/stream as `who`: [(event, seq)] of its log entries."""
+    import json
+    response = client.get("/api/v1/stream?poll=1", headers={"Authorization": f"Bearer {who.token}"})
+    assert response.status_code == 200
+    entries, name = [], None
+    for line in response.get_data(as_text=True).splitlines():
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: ") and name == "message":
+            entries.append(json.loads(line[6:])["seq"])
+        elif not line:
+            name = None
+    return entries
+
+
+def test_opening_a_stream_in_a_room_the_hub_already_hears_reads_its_seq_once(serve, app, alice, bob, general):
+    from tests import sse
+    _, base = serve(app)
+    watching = sse.Stream(base, alice.token)  # the hub now hears the room
+    assert watching.status == 200
+    seen = seq_reads(app)
+    opened = sse.Stream(base, bob.token)
+    assert opened.status == 200
+    assert len(seen) == 1, seen  # the memberships with their seqs; no second read after the attach
+    post(app, general, alice.id, 1)
+    assert [entry["data"]["seq"] for entry in log_entries(opened, 1)] == [1]
+    watching.close(), opened.close()
+
+
+def posting_after_the_read(monkeypatch, app, general, author, watcher=None):
+    """Post one message in `general` just after a stream open has read its
+    positions, before it attaches: the window the second read exists for. With
+    a `watcher` attached, wait until the hub has fanned it out to them."""
+    hub = hub_of(app)
+    read = hub.reads.positions
+
+    def then_post(user_ids):
+        found = read(user_ids)
+        monkeypatch.setattr(hub.reads, "positions", read)
+        post(app, general, author.id, 1)
+        if watcher is not None:
+            deadline = time.monotonic() + 5
+            while hub.last.get(general) != 1 and time.monotonic() < deadline:
+                watcher.take(0.05)
+            assert hub.last.get(general) == 1
+        return found
+    monkeypatch.setattr(hub.reads, "positions", then_post)
+
+
+def test_a_message_the_hub_fanned_out_between_the_read_and_the_attach_is_sent_from_the_database(
+        monkeypatch, app, client, alice, bob, general):
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)
+    posting_after_the_read(monkeypatch, app, general, alice, watcher)
+    assert open_poll(client, bob) == [1]
+    hub.detach(watcher)
+
+
+def test_a_message_posted_between_the_read_and_the_attach_in_a_room_nobody_here_hears_is_sent(
+        monkeypatch, app, client, alice, bob, general):
+    posting_after_the_read(monkeypatch, app, general, alice)
+    assert open_poll(client, bob) == [1]
+
+
+def test_a_fan_out_under_way_as_the_stream_attaches_is_waited_for_before_deciding(app, alice, bob, general):
+    """A frame whose fan-out took its list of streams just before the attach has
+    not reached the new stream, and `last` moves only when that fan-out ends."""
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)
+    since = time.monotonic()
+    order = hub.order.setdefault(general, threading.Lock())
+    order.acquire()  # seq 1 is being fanned out, to the watcher alone
+    stream = Stream(bob.id, "bob", {general: 0})
+    hub.attach(stream)
+
+    def fan_out_ends():
+        time.sleep(0.2)
+        hub.last[general] = 1
+        order.release()
+    threading.Thread(target=fan_out_ends).start()
+    assert hub.unheard(stream.positions, since) == {general: 0}
+    hub.detach(stream), hub.detach(watcher)
+
+
+def test_a_room_routed_here_only_after_the_read_is_not_vouched_for(app, alice, bob, general):
+    hub = hub_of(app)
+    since = time.monotonic()
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)
+    stream = Stream(bob.id, "bob", {general: 0})
+    hub.attach(stream)
+    assert hub.unheard(stream.positions, since) == {general: 0}
+    assert hub.unheard(stream.positions, time.monotonic()) == {}
+    hub.detach(stream), hub.detach(watcher)
