@@ -144,17 +144,22 @@ class Hub:
             confirmed.wait(max(deadline - time.monotonic(), 0))
         self.presence.mark(stream, list(stream.positions), +1)
 
-    def unheard(self, positions, since):
-        """The part of `positions` ({room: seq}, read from the database after
-        `since`, a time.monotonic()) that an attached stream must check against
-        the database: rooms whose events this hub may not have heard all of since
-        `since` (newly routed, or a subscription not confirmed before it), and
-        rooms where it fanned out a seq past the position before the stream was
-        attached. For any other room, whatever was committed after the positions
-        were read reaches the stream live. This is what lets an open skip a second
-        read of its rooms' latest seqs, in the usual case of rooms with streams here."""
+    def unheard(self, positions, latest, since):
+        """The part of an attached stream's `positions` ({room: seq}) that it must
+        check against the database, given its rooms' `latest` seqs as read from
+        the database after `since` (a time.monotonic()). A room may be skipped
+        only when the stream starts at the seq read (it resumes from no older
+        cursor), this hub has heard the room continuously since before `since`
+        (routed here, and its subscription confirmed, before it), and the hub
+        fanned out nothing past that seq before the stream was attached: then
+        whatever was committed after the read reaches the stream live. This is
+        what lets an open skip a second read of its rooms' latest seqs, in the
+        usual case of rooms with streams here."""
         unheard = {}
         for room, seq in positions.items():
+            if seq != latest.get(room):
+                unheard[room] = seq
+                continue
             # The room's order lock: a frame being fanned out as the stream was
             # attached has either reached it or has moved `last` by now.
             with self.order.setdefault(room, threading.Lock()):

@@ -23,14 +23,15 @@ def stream_response(user, cursor_text=None, *, padding=False, poll=False):
         raise Problem(503, "shutting_down", "This server is restarting; reconnect to continue.",
                       headers={"Retry-After": "1"})
     since = time.monotonic()
-    positions, resets = cursor.plan(hub.reads.positions([user.id])[user.id], cursor_text)
+    latest = hub.reads.positions([user.id])[user.id]
+    positions, resets = cursor.plan(latest, cursor_text)
     stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
     # Attached before the response starts, so nothing published from here on
     # is missed; detached when the server closes the response, however it ends.
     hub.attach(stream)
     # Read after attaching, so nothing falls between; only for rooms the hub
     # cannot vouch for (see Hub.unheard).
-    missed = behind(hub.reads, hub.unheard(stream.positions, since))
+    missed = behind(hub.reads, hub.unheard(stream.positions, latest, since))
     unwatch = hangup.watch(request.environ, stream.end)
     body = serve(hub, stream, resets, retry_ms=config["STREAM_RETRY_MS"], heartbeat=config["STREAM_HEARTBEAT"],
                  padding=padding, poll=poll, wire=Wire.of(request.environ), missed=missed)

@@ -1,5 +1,6 @@
 """Opening a stream: its rooms' seqs are read once, and read again after the
 attach only where the hub cannot vouch that nothing fell between the two."""
+import json
 import threading
 import time
 
@@ -31,9 +32,11 @@ def seq_reads(app):
 
 
 def open_poll(client, who):
-    """One long-poll answer of GET /api/v1/stream as `who`: [(event, seq)] of its log entries."""
-    import json
-    response = client.get("/api/v1/stream?poll=1", headers={"Authorization": f"Bearer {who.token}"})
+    """The seqs of the messages in one long-poll answer of GET /api/v1/stream as `who`."""
+    return message_seqs(client.get("/api/v1/stream?poll=1", headers={"Authorization": f"Bearer {who.token}"}))
+
+
+def message_seqs(response):
     assert response.status_code == 200
     entries, name = [], None
     for line in response.get_data(as_text=True).splitlines():
@@ -96,6 +99,22 @@ def test_a_message_posted_between_the_read_and_the_attach_in_a_room_nobody_here_
     assert open_poll(client, bob) == [1]
 
 
+@pytest.mark.parametrize("how", ["header", "query"])
+def test_a_resume_in_a_room_the_hub_hears_gets_what_it_missed_before_the_hub_began_hearing(
+        app, client, alice, bob, general, how):
+    """Missed while the room had no stream here: the hub's `last` knows nothing of it."""
+    post(app, general, alice.id, 3)
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 3})
+    hub.attach(watcher)  # the room is heard from now on, with nothing fanned out yet
+    cursor = f"v1.{general}-1"
+    query, headers = ("", {"Last-Event-ID": cursor}) if how == "header" else (f"&lastEventId={cursor}", {})
+    response = client.get("/api/v1/stream?poll=1" + query,
+                          headers={"Authorization": f"Bearer {bob.token}", **headers})
+    assert message_seqs(response) == [2, 3]
+    hub.detach(watcher)
+
+
 def test_a_fan_out_under_way_as_the_stream_attaches_is_waited_for_before_deciding(app, alice, bob, general):
     """A frame whose fan-out took its list of streams just before the attach has
     not reached the new stream, and `last` moves only when that fan-out ends."""
@@ -113,7 +132,7 @@ def test_a_fan_out_under_way_as_the_stream_attaches_is_waited_for_before_decidin
         hub.last[general] = 1
         order.release()
     threading.Thread(target=fan_out_ends).start()
-    assert hub.unheard(stream.positions, since) == {general: 0}
+    assert hub.unheard(stream.positions, {general: 0}, since) == {general: 0}
     hub.detach(stream), hub.detach(watcher)
 
 
@@ -124,6 +143,6 @@ def test_a_room_routed_here_only_after_the_read_is_not_vouched_for(app, alice, b
     hub.attach(watcher)
     stream = Stream(bob.id, "bob", {general: 0})
     hub.attach(stream)
-    assert hub.unheard(stream.positions, since) == {general: 0}
-    assert hub.unheard(stream.positions, time.monotonic()) == {}
+    assert hub.unheard(stream.positions, {general: 0}, since) == {general: 0}
+    assert hub.unheard(stream.positions, {general: 0}, time.monotonic()) == {}
     hub.detach(stream), hub.detach(watcher)
