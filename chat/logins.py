@@ -14,6 +14,7 @@ subscribed), nothing is remembered, and after an outage everything is
 forgotten. An entry still expires after the few seconds, whatever happens.
 """
 import time
+from collections import OrderedDict
 
 from flask import has_app_context
 from sqlalchemy import event
@@ -29,9 +30,11 @@ from chat.models.types import utcnow
 class Logins:
     def __init__(self, seconds):
         self.seconds = seconds
-        # A login's secret's digest, or ("room", user id, room id) -> (deadline, [(class, columns)]):
-        # the user and the token, or the room and the membership.
-        self.entries = {}
+        # A login's secret's digest, or ("room", user id, room id) -> (deadline, user id, [(class, columns)]):
+        # the user and the token, or the room and the membership. In deadline order, oldest first, so
+        # what has expired is dropped from the front as new entries come: a worker that has seen
+        # a hundred thousand logins keeps only those of the last few seconds.
+        self.entries = OrderedDict()
         self.by_user = {}  # user id -> {their keys}
         self.forgets = 0  # how many times anything was forgotten: a lookup that raced one is not kept
 
@@ -62,20 +65,40 @@ class Logins:
             return read()[0]
         entry = self.entries.get(key)
         if entry is not None and entry[0] > time.monotonic():
-            return rebuild([revived(cls, values) for cls, values in entry[1]])
+            return rebuild([revived(cls, values) for cls, values in entry[2]])
         before = self.forgets
         found, keep = read()
         if keep and self.forgets == before:
             user_id, rows = keep
-            self.entries[key] = (time.monotonic() + self.seconds, [(type(row), columns(row)) for row in rows])
+            now = time.monotonic()
+            self.expire(now)
+            self.drop(key)  # a stale entry for the key: the new one goes to the back
+            self.entries[key] = (now + self.seconds, user_id, [(type(row), columns(row)) for row in rows])
             self.by_user.setdefault(user_id, set()).add(key)
         return found
+
+    def expire(self, now):
+        """Drop the entries whose time is up (they are at the front)."""
+        while self.entries:
+            key, (deadline, _, _) = next(iter(self.entries.items()))
+            if deadline > now:
+                return
+            self.drop(key)
+
+    def drop(self, key):
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            keys = self.by_user.get(entry[1])
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_user[entry[1]]
 
     def forget(self, user_id):
         """Drop what is remembered of `user_id` (None: of everyone)."""
         self.forgets += 1
         if user_id is None:
-            self.entries, self.by_user = {}, {}
+            self.entries, self.by_user = OrderedDict(), {}
             return
         for key in self.by_user.pop(user_id, ()):
             self.entries.pop(key, None)

@@ -83,6 +83,19 @@ def test_with_no_seconds_configured_every_request_looks_its_login_up(make_app, a
     assert len(on_logins(seen)) == 2
 
 
+def test_a_process_keeps_only_the_logins_of_the_last_few_seconds(make_app, alice_of):
+    app = make_app(LOGIN_CACHE_SECONDS=0.3)
+    client = app.test_client()
+    people = [alice_of(app)] + [person(app, name) for name in ("bob", "carol", "dave")]
+    for who in people:
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {who.token}"}).status_code == 200
+    logins = app.extensions["logins"]
+    assert len(logins.entries) == 4 and set(logins.by_user) == {who.id for who in people}
+    time.sleep(0.4)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {people[0].token}"}).status_code == 200
+    assert len(logins.entries) == 1 and set(logins.by_user) == {people[0].id}  # the others' time was up
+
+
 def test_a_logged_out_token_is_refused_at_once_though_it_was_remembered(api, alice):
     assert api.as_(alice).get("/me").status_code == 200
     assert api.as_(alice).delete("/tokens/current").status_code == 204
