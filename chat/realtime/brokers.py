@@ -1,10 +1,12 @@
 """Broker adapters: Redis pub/sub between processes, or in-process for one.
 
 Both offer publish, per-channel subscriptions that the hub's single listener
-applies, and a presence store. Pub/sub is a wake-up path, not the record:
+applies, and a presence store. A channel named with a `*` is a pattern: every
+channel it matches (Redis PSUBSCRIBE). Pub/sub is a wake-up path, not the record:
 whatever it drops, the hub fetches from the database.
 """
 import logging
+import re
 import threading
 import time
 from collections import defaultdict
@@ -88,6 +90,7 @@ class RedisBroker:
                                                      socket_timeout=5)
         self.client = redis.Redis(connection_pool=pool)
         self.prefix = prefix
+        self.pattern_prefix = re.sub(r"([\\*?\[\]])", r"\\\1", prefix)  # the prefix, taken literally in a pattern
         self.hub = None
         self.wanted = {}  # channel -> threading.Event set once Redis confirms it
         # Channels asked for or let go of since the listener last looked: it applies
@@ -185,10 +188,10 @@ class RedisBroker:
                         drops.append(channel)
                 ready = resync and all(confirmed.is_set() for confirmed in self.wanted.values())
             if adds:
-                pubsub.subscribe(*[self.prefix + c for c in adds])
+                self.apply(pubsub.subscribe, pubsub.psubscribe, adds)
                 subscribed.update(adds)
             if drops:
-                pubsub.unsubscribe(*[self.prefix + c for c in drops])
+                self.apply(pubsub.unsubscribe, pubsub.punsubscribe, drops)
                 subscribed.difference_update(drops)
             if ready:
                 self.hub.resync()
@@ -198,22 +201,33 @@ class RedisBroker:
                 self.handle(message)
                 message = pubsub.get_message(timeout=0)
 
+    def apply(self, plain, patterned, channels):
+        """(Un)subscribe `channels`: plain names with `plain`, patterns with `patterned`."""
+        names = [self.prefix + c for c in channels if "*" not in c]
+        patterns = [self.pattern_prefix + c for c in channels if "*" in c]
+        if names:
+            plain(*names)
+        if patterns:
+            patterned(*patterns)
+
     def handle(self, message):
-        if message["type"] not in ("message", "subscribe"):
-            return  # pong, unsubscribe confirmations
-        channel = message["channel"].decode()[len(self.prefix):]
-        if message["type"] == "message":
+        kind = message["type"]
+        if kind in ("message", "pmessage"):  # a pattern's message names the channel it came on
+            channel = message["channel"].decode()[len(self.prefix):]
             try:
                 frame = Frame.unpack(channel, message["data"])
             except ValueError:  # not one of ours: someone else publishing under our prefix
                 log.warning("ignoring a malformed event on %s", channel)
                 return
             self.hub.receive(frame)
-        else:
+        elif kind in ("subscribe", "psubscribe"):
+            name = message["channel"].decode()
+            channel = name[len(self.prefix if kind == "subscribe" else self.pattern_prefix):]
             with self.changes:
                 confirmed = self.wanted.get(channel)
             if confirmed is not None:
                 confirmed.set()
+        # else: a pong, or the confirmation of an unsubscribe
 
     def touch(self, pairs, ttl):
         """Mark each (room, member) present for `ttl` seconds more, in one round trip."""

@@ -4,17 +4,18 @@ import os
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from flask import current_app
 
 from chat.realtime.brokers import LocalBroker, RedisBroker
-from chat.realtime.kind import (END, EPHEMERAL, FORGET, JOIN, LEAVE, LOG, LOGINS, PERSONAL, forget, joined, left,
-                                room_channel, signed_out, user_channel)
+from chat.realtime.kind import (END, EPHEMERAL, EVERY_USER, FORGET, JOIN, LEAVE, LOG, LOGINS, PERSONAL, forget, joined,
+                                left, room_channel, signed_out)
 from chat.realtime.presence import Presence
 from chat.realtime.reads import frames
 
 log = logging.getLogger(__name__)
+CHANGES_KEPT = 30.0  # seconds for which the hub remembers that a user's rooms or account changed (see attach)
 
 
 def init_app(app, reads):
@@ -47,7 +48,7 @@ def hears_revocations():
     `logins` channel is subscribed and the connection is up)."""
     hub = current_app.extensions["realtime"]
     hub.start()
-    return not getattr(hub.broker, "down", False) and all(confirmed.is_set() for confirmed in hub.logins)
+    return not getattr(hub.broker, "down", False) and all(confirmed.is_set() for confirmed in hub.standing)
 
 
 def announce(frame):
@@ -87,14 +88,18 @@ class Hub:
         self.started = False
         self.draining = False
         self.forgetters = []  # called with a user id whose logins changed (None: with everyone's)
-        self.logins = []  # the broker's confirmation of the `logins` channel
+        self.standing = []  # the broker's confirmations of what every process hears: `logins`, and every user's channel
+        # user id -> when (time.monotonic()) a join, leave or deactivation of theirs was last heard, oldest
+        # first, kept CHANGES_KEPT seconds: everything heard after `changes_kept_after` is here.
+        self.changed = OrderedDict()
+        self.changes_kept_after = time.monotonic()
 
     def start(self):
         with self.lock:
             if self.started:
                 return
             self.started = True
-            self.logins = self.broker.subscribe([LOGINS])
+            self.standing = self.broker.subscribe([LOGINS, EVERY_USER])
         self.broker.start(self)
         threading.Thread(target=self.presence.keep, args=(self.local_presence,),
                          name="chat-presence", daemon=True).start()
@@ -125,14 +130,18 @@ class Hub:
 
     # Streams come and go.
 
-    def attach(self, stream, wait=5.0):
-        """Register a stream for its user and rooms; returns once the broker has them."""
+    def attach(self, stream, since=None, wait=5.0):
+        """Register a stream for its user and rooms; returns once the broker has them.
+        `since` (a time.monotonic()) is when the stream's rooms were read: a join,
+        leave or deactivation of its user heard after then, and before the stream
+        was here to get it, is caught up from the database."""
         self.start()
         with self.lock:
             if self.draining:  # the worker began stopping as this stream opened
                 stream.end()
             self.users[stream.user_id].add(stream)
-            confirmations = self.broker.subscribe([user_channel(stream.user_id)])
+            # Every user's channel is heard already: only new rooms wait for Redis.
+            confirmations = list(self.standing)
             for room in stream.positions:
                 confirmations += self.route(stream, room)
         # One deadline for all. With Redis down, no wait: the stream opens at once,
@@ -143,6 +152,27 @@ class Hub:
         for confirmed in confirmations:
             confirmed.wait(max(deadline - time.monotonic(), 0))
         self.presence.mark(stream, list(stream.positions), +1)
+        if since is not None and not self.unchanged_since(stream.user_id, since):
+            self.revalidate({stream.user_id})
+
+    def unchanged_since(self, user, since):
+        """Whether this hub has heard every user event since `since`, and none that
+        changed `user`'s rooms or account."""
+        with self.lock:
+            return (since > self.changes_kept_after and self.changed.get(user, -1.0) < since
+                    and self.broker.heard_since(EVERY_USER, since))
+
+    def note_change(self, user):
+        """`user`'s rooms or account changed (call with the lock held)."""
+        now = time.monotonic()
+        self.changed.pop(user, None)
+        self.changed[user] = now
+        while True:
+            oldest, at = next(iter(self.changed.items()))
+            if at > now - CHANGES_KEPT:
+                return
+            del self.changed[oldest]
+            self.changes_kept_after = at
 
     def unheard(self, positions, latest, since):
         """The part of an attached stream's `positions` ({room: seq}) that it must
@@ -181,7 +211,6 @@ class Hub:
             self.users[stream.user_id].discard(stream)
             if not self.users[stream.user_id]:
                 del self.users[stream.user_id]
-                self.broker.unsubscribe([user_channel(stream.user_id)])
         self.presence.mark(stream, rooms, -1)
 
     def route(self, stream, room):
@@ -245,6 +274,8 @@ class Hub:
         route, room = frame.route, frame.room
         moved = []  # (stream, room, +1 or -1): presence follows rooms joined and left mid-stream
         with self.lock:
+            if route != PERSONAL:
+                self.note_change(user)
             for stream in list(self.users.get(user, ())):
                 if route == JOIN and room not in stream.registered:
                     self.route(stream, room)
@@ -295,12 +326,13 @@ class Hub:
                 with self.order.setdefault(room, threading.Lock()):
                     self.deliver_missing(room, max(after, self.last.get(room, after)), latest[room] + 1)
 
-    def revalidate(self):
+    def revalidate(self, users=None):
         """Replay, as join and leave events, the membership changes the database
-        shows for local users: a lost `leave` must not keep a removed member reading,
-        nor a lost `signed_out` a deactivated account."""
+        shows for local users (or those of `users`): a lost `leave` must not keep
+        a removed member reading, nor a lost `signed_out` a deactivated account."""
         with self.lock:
-            routed = {user: set().union(*(s.registered for s in streams)) for user, streams in self.users.items()}
+            routed = {user: set().union(*(s.registered for s in streams)) for user, streams in self.users.items()
+                      if users is None or user in users}
         with self.app.app_context():
             now = self.reads.positions(routed)
             gone = self.reads.inactive(routed)

@@ -1,7 +1,10 @@
 """Kinds of event, each defined once, and the Frame that every event travels as.
 
 A Kind is an event's SSE name and its route. The route says which channel the
-event goes on (`room:<id>` or `user:<id>`) and what the hub does with it. An
+event goes on (`room:<id>` or `user:<id>`) and what the hub does with it. A
+process subscribes to a room's channel while a local stream carries the room,
+but hears every user's channel (`user:*`) for as long as it runs: a stream open
+then waits for no subscription of its own, and user events are few. An
 event is encoded once, when it is announced or read back from a room's log,
 into a Frame: its exact SSE bytes without the `id:` line (each stream stamps
 its own cursor there), plus the room and seq that the hub routes by. The same
@@ -24,6 +27,7 @@ END = "end"              # that user's streams end: the account was deactivated
 FORGET = "forget"        # what each process remembers of a user's logins is stale: drop it
 ROUTES = (LOG, EPHEMERAL, JOIN, LEAVE, PERSONAL, END, FORGET)
 LOGINS = "logins"
+EVERY_USER = "user:*"    # a pattern: every user's channel, which every process hears
 
 
 def room_channel(room_id):

@@ -28,7 +28,7 @@ def stream_response(user, cursor_text=None, *, padding=False, poll=False):
     stream = Stream(user.id, user.username, positions, limit=config["STREAM_QUEUE_LIMIT"])
     # Attached before the response starts, so nothing published from here on
     # is missed; detached when the server closes the response, however it ends.
-    hub.attach(stream)
+    hub.attach(stream, since)
     # Read after attaching, so nothing falls between; only for rooms the hub
     # cannot vouch for (see Hub.unheard).
     missed = behind(hub.reads, hub.unheard(stream.positions, latest, since))

@@ -66,7 +66,9 @@ def test_a_slow_stream_is_closed_and_the_others_keep_everything(app, alice, bob,
 def app_settings(request):
     if "redis" not in request.node.name:
         return {}
-    return {"REDIS_URL": require("TEST_REDIS_URL", "needs Redis"), "REALTIME_PREFIX": f"test-{uuid.uuid4().hex}:"}
+    glob = "[x]*?" if "glob" in request.node.name else ""  # a prefix that Redis must take literally in a pattern
+    return {"REDIS_URL": require("TEST_REDIS_URL", "needs Redis"),
+            "REALTIME_PREFIX": f"test-{glob}{uuid.uuid4().hex}:"}
 
 
 def test_with_redis_the_hub_subscribes_to_a_room_only_while_a_local_stream_needs_it(app, alice, general, secret):
@@ -85,17 +87,45 @@ def test_with_redis_the_hub_subscribes_to_a_room_only_while_a_local_stream_needs
     first, second = Stream(alice.id, "alice", {general: 0}), Stream(alice.id, "alice", {general: 0, secret: 0})
     hub.attach(first)
     # `logins` is the process's own, for as long as it runs (chat.logins hears revocations on it).
-    expected = ["logins", f"room:{general}", f"user:{alice.id}"]
+    # So is every user's channel, as one pattern: a stream subscribes to nothing for its user.
+    expected = ["logins", f"room:{general}"]
     assert channels() == expected
     hub.attach(second)
-    expected = ["logins", f"room:{general}", f"room:{secret}", f"user:{alice.id}"]
+    expected = ["logins", f"room:{general}", f"room:{secret}"]
     assert channels() == expected
     hub.detach(second)
-    expected = ["logins", f"room:{general}", f"user:{alice.id}"]
+    expected = ["logins", f"room:{general}"]
     assert channels() == expected
     hub.detach(first)
     expected = ["logins"]
     assert channels() == expected
+    hub.stop()
+    client.close()
+
+
+def test_with_redis_and_a_glob_in_the_prefix_a_stream_gets_its_users_events_with_no_channel_of_its_own(
+        app, alice, bob, general):
+    """Every user's channel is one pattern, heard by every process: a stream
+    subscribes to nothing for its user. The pattern takes the prefix literally."""
+    hub = hub_of(app)
+    prefix = app.config["REALTIME_PREFIX"]
+    stream = Stream(alice.id, "alice", {general: 0})
+    hub.attach(stream)
+    stream.take(0)  # her own presence
+    client = redis.Redis.from_url(app.config["REDIS_URL"])
+    ours = sorted(c.decode()[len(prefix):] for c in client.pubsub_channels() if c.decode().startswith(prefix))
+    assert ours == ["logins", f"room:{general}"]
+    decoy = prefix.replace("[x]*?", "xQQ")  # what the prefix would match, were it a pattern
+    client.publish(decoy + f"user:{alice.id}", realtime.left(alice.id, general).pack())
+    client.publish(prefix + f"user:{bob.id}", realtime.left(bob.id, general).pack())  # somebody else's
+    client.publish(prefix + f"user:{alice.id}", realtime.left(alice.id, general).pack())
+    deadline = time.monotonic() + 5
+    got = []  # in the order published: a decoy or bob's event would come before hers
+    while not got and time.monotonic() < deadline:
+        got = [frame for frame in stream.take(0.1) if frame.route != "ephemeral"]  # not presence
+    assert [(frame.channel, frame.route, frame.room) for frame in got] == [(f"user:{alice.id}", "leave", general)]
+    assert general not in stream.registered
+    hub.detach(stream)
     hub.stop()
     client.close()
 

@@ -146,3 +146,89 @@ def test_a_room_routed_here_only_after_the_read_is_not_vouched_for(app, alice, b
     assert hub.unheard(stream.positions, {general: 0}, since) == {general: 0}
     assert hub.unheard(stream.positions, {general: 0}, time.monotonic()) == {}
     hub.detach(stream), hub.detach(watcher)
+
+
+def changing_after_the_read(monkeypatch, app, user, change):
+    """Run `change()` just after a stream open of `user` has read their rooms,
+    before it attaches, and wait until this process's hub has heard of it: the
+    event reached the hub before the stream was there to get it."""
+    hub = hub_of(app)
+    read = hub.reads.positions
+
+    def then_change(user_ids):
+        found = read(user_ids)
+        monkeypatch.setattr(hub.reads, "positions", read)
+        with app.app_context():
+            change()
+        deadline = time.monotonic() + 5
+        while user.id not in hub.changed and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert user.id in hub.changed
+        return found
+    monkeypatch.setattr(hub.reads, "positions", then_change)
+
+
+def membership_events(stream, count):
+    """The next `count` join and leave events of an open sse.Stream, as (name, room id)."""
+    return [(event["event"], event["data"]["room_id"]) for event in stream.take(count, timeout=10)
+            if event["event"] in ("join", "leave")] or membership_events(stream, count)
+
+
+def test_a_room_joined_between_the_read_and_the_attach_is_carried_by_the_stream(
+        monkeypatch, serve, app, alice, bob, general):
+    from chat.models import Room, User
+    from tests import sse
+    with app.app_context():
+        lounge = Room.create(db.session.get(User, alice.id), "lounge", "Public").id
+
+    def bob_joins():
+        db.session.get(Room, lounge).join(db.session.get(User, bob.id))
+    changing_after_the_read(monkeypatch, app, bob, bob_joins)
+    _, base = serve(app)
+    opened = sse.Stream(base, bob.token)
+    assert opened.status == 200
+    assert membership_events(opened, 1) == [("join", lounge)]
+    post(app, lounge, alice.id, 1)
+    assert [(entry["event"], entry["data"]["room_id"]) for entry in log_entries(opened, 1)][-1] == ("message", lounge)
+    opened.close()
+
+
+def test_a_room_left_between_the_read_and_the_attach_is_dropped_by_the_stream(
+        monkeypatch, serve, app, alice, bob, general):
+    from chat.models import Membership
+    from tests import sse
+
+    def bob_leaves():
+        Membership.of(general, bob.id).leave()
+    changing_after_the_read(monkeypatch, app, bob, bob_leaves)
+    _, base = serve(app)
+    opened = sse.Stream(base, bob.token)
+    assert opened.status == 200
+    assert membership_events(opened, 1) == [("leave", general)]
+    post(app, general, alice.id, 1)
+    assert opened.quiet(1.0)
+    opened.close()
+
+
+def test_an_open_with_no_change_in_between_is_not_checked_again_unless_slower_than_the_hubs_memory(
+        app, alice, bob, general):
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)  # the hub is started, and hears every user's channel
+    since = time.monotonic()
+    assert hub.unchanged_since(bob.id, since)
+    hub.changes_kept_after = time.monotonic()  # what changed before now has been forgotten
+    assert not hub.unchanged_since(bob.id, since)
+    hub.detach(watcher)
+
+
+def test_an_open_is_checked_again_only_for_its_own_user_s_changes(app, alice, bob, general):
+    hub = hub_of(app)
+    watcher = Stream(alice.id, "alice", {general: 0})
+    hub.attach(watcher)
+    since = time.monotonic()
+    with hub.lock:
+        hub.note_change(alice.id)
+    assert hub.unchanged_since(bob.id, since)
+    assert not hub.unchanged_since(alice.id, since)
+    hub.detach(watcher)
