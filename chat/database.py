@@ -2,8 +2,12 @@
 import os
 import sqlite3
 import time
+import weakref
+from contextlib import contextmanager
 
 from sqlalchemy import event, exc
+
+from chat.extensions import db
 
 
 def configure_database(app):
@@ -64,3 +68,26 @@ def ping_when_idle(engine, seconds):
             cursor.close()
         except Exception as error:  # the driver's own error for a closed connection
             raise exc.DisconnectionError(str(error)) from error  # the pool retries with a new connection
+
+
+@contextmanager
+def standalone():
+    """A connection whose every statement is a transaction of its own, for what
+    is one statement: a lone read (the login behind a request, a stream's rooms
+    and their seqs) or a plain post (chat.models.posting). On PostgreSQL it is in
+    autocommit, so the statement is one round trip, not three (psycopg sends a
+    BEGIN before it, and a COMMIT or the pool's ROLLBACK follows), and a request
+    that does only this never opens the session's transaction at all. On SQLite,
+    where those cost no round trip, it is the session's own connection."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        yield db.session.connection()
+        return
+    autocommit = AUTOCOMMIT.get(engine)
+    if autocommit is None:  # shares the engine's pool; only the checkout's mode differs
+        autocommit = AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as connection:
+        yield connection
+
+
+AUTOCOMMIT = weakref.WeakKeyDictionary()  # engine -> the same engine, checking out in autocommit

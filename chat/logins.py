@@ -18,9 +18,11 @@ from collections import OrderedDict
 
 from flask import has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import MANYTOONE, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from chat import realtime
+from chat.database import standalone
 from chat.extensions import db
 from chat.models import AuthToken, Membership, Room, User
 from chat.models.token import digest
@@ -43,10 +45,12 @@ class Logins:
         if not isinstance(secret, str) or not secret or len(secret) > 256:
             return None
 
-        def read():
-            token = AuthToken.find(secret)
-            return token, token and (token.user_id, [token.user, token])
-        return self.recall(digest(secret), read, lambda rows: alive(rows[1]))
+        def read():  # one statement outside any transaction, and put in the session as if remembered
+            with standalone() as connection:
+                rows = AuthToken.read(secret, connection)
+            token = rows and alive(revive(rows)[-1])
+            return token, token and (token.user_id, rows)
+        return self.recall(digest(secret), read, lambda instances: alive(instances[-1]))
 
     def membership(self, user_id, room_id, look_up):
         """(room, membership) of `user_id` in room `room_id`, remembered like a login
@@ -54,18 +58,21 @@ class Logins:
         are not remembered. Only a membership that exists is remembered."""
         def read():
             room, membership = look_up()
-            return (room, membership), membership and (user_id, [room, membership])
+            if membership is None:
+                return (room, membership), None
+            return (room, membership), (user_id, [(type(row), columns(row)) for row in (room, membership)])
         return self.recall(("room", user_id, room_id), read, tuple)
 
     def recall(self, key, read, rebuild):
-        """What `key` names: `read()` gives (it, (user id, [its rows]) to remember, or
-        None); remembered, it is `rebuild([its rows])`, put back in the session as if
-        just loaded, with no query. A read that raced a revocation is not kept."""
+        """What `key` names: `read()` gives (it, (user id, [its rows, each (class,
+        {attribute: value})]) to remember, or None); remembered, it is `rebuild([its
+        rows])`, put back in the session as if just loaded, with no query. A read
+        that raced a revocation is not kept."""
         if self.seconds <= 0 or not realtime.hears_revocations():
             return read()[0]
         entry = self.entries.get(key)
         if entry is not None and entry[0] > time.monotonic():
-            return rebuild([revived(cls, values) for cls, values in entry[2]])
+            return rebuild(revive(entry[2]))
         before = self.forgets
         found, keep = read()
         if keep and self.forgets == before:
@@ -73,7 +80,7 @@ class Logins:
             now = time.monotonic()
             self.expire(now)
             self.drop(key)  # a stale entry for the key: the new one goes to the back
-            self.entries[key] = (now + self.seconds, user_id, [(type(row), columns(row)) for row in rows])
+            self.entries[key] = (now + self.seconds, user_id, rows)
             self.by_user.setdefault(user_id, set()).add(key)
         return found
 
@@ -106,6 +113,23 @@ class Logins:
 
 def columns(instance):
     return {column.key: getattr(instance, column.key) for column in instance.__mapper__.column_attrs}
+
+
+def revive(rows):
+    """[instance] of `rows` ((class, values) each, as `columns` gave them), each in
+    the session as if just loaded. A later row's many-to-one to an earlier one (a
+    login's user, a membership's room) is set to it, so it holds it: the session
+    holds clean rows only weakly, and reaching it must not be a query."""
+    instances = []
+    for cls, values in rows:
+        instance = revived(cls, values)
+        for relation in instance.__mapper__.relationships:
+            if relation.direction is MANYTOONE:
+                for earlier in instances:
+                    if isinstance(earlier, relation.mapper.class_):
+                        set_committed_value(instance, relation.key, earlier)
+        instances.append(instance)
+    return instances
 
 
 def revived(cls, values):

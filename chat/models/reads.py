@@ -2,6 +2,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from chat.database import standalone
 from chat.extensions import db
 from chat.models.broadcasts import logged
 from chat.models.log import RoomEvent
@@ -28,11 +29,17 @@ class Reads:
     def log(self, room_id, after, before=None, limit=500):
         return [logged(entry) for entry in log_page(room_id, after, before, limit)]
 
+    # Lone reads, outside any transaction (chat.database.standalone): a stream open
+    # that reads only these never opens the session's.
+
     def latest(self, room_ids):
-        return Room.latest_seqs(room_ids)
+        with standalone() as connection:
+            return Room.latest_seqs(room_ids, connection)
 
     def positions(self, user_ids):
-        return Room.positions_by_user(user_ids)
+        with standalone() as connection:
+            return Room.positions_by_user(user_ids, connection)
 
     def inactive(self, user_ids):
-        return User.inactive_among(user_ids)
+        with standalone() as connection:
+            return User.inactive_among(user_ids, connection)

@@ -71,11 +71,12 @@ class Room(Direct, Moderation, db.Model):
         return select(Room, Membership).outerjoin(Membership, mine)
 
     @classmethod
-    def latest_seqs(cls, room_ids):
-        """{room id: last seq} for these rooms, in one query."""
+    def latest_seqs(cls, room_ids, connection=None):
+        """{room id: last seq} for these rooms, in one query (on `connection`, else the session's)."""
         if not room_ids:
             return {}
-        return dict(db.session.execute(select(cls.id, cls.last_seq).where(cls.id.in_(list(room_ids)))).all())
+        return dict((connection or db.session).execute(
+            select(cls.id, cls.last_seq).where(cls.id.in_(list(room_ids)))).all())
 
     @classmethod
     def positions_of(cls, user):
@@ -83,10 +84,11 @@ class Room(Direct, Moderation, db.Model):
         return cls.positions_by_user([user.id])[user.id]
 
     @classmethod
-    def positions_by_user(cls, user_ids):
-        """{user id: {room id: the room's last seq}} for these users, in one query."""
+    def positions_by_user(cls, user_ids, connection=None):
+        """{user id: {room id: the room's last seq}} for these users, in one query
+        (on `connection`, else the session's)."""
         positions = {user_id: {} for user_id in user_ids}
-        rows = db.session.execute(select(Membership.user_id, Membership.room_id, cls.last_seq).join(
+        rows = (connection or db.session).execute(select(Membership.user_id, Membership.room_id, cls.last_seq).join(
             cls, cls.id == Membership.room_id).where(Membership.user_id.in_(list(user_ids))))
         for user_id, room_id, last_seq in rows:
             positions[user_id][room_id] = last_seq

@@ -2,8 +2,9 @@
 import hashlib
 import secrets
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy import ForeignKey, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chat.extensions import db
@@ -42,17 +43,38 @@ class AuthToken(db.Model):
         db.session.commit()
         return token, secret
 
-    @classmethod
-    def find(cls, secret):
-        """The live token for this secret, with its user, or None."""
+    @staticmethod
+    def read(secret, connection):
+        """The login for this secret and its user, as stored, in one statement on
+        `connection`: [(User, {attribute: value}), (AuthToken, {...})], or None.
+        Expired or deactivated ones too: whether it is live is the caller's to check
+        (chat.logins, which also remembers it)."""
         if not isinstance(secret, str) or not secret or len(secret) > 256:
             return None
-        token = db.session.scalar(select(cls).where(cls.digest == digest(secret)))
-        if token is None or (token.expires_at and token.expires_at <= utcnow()) or not token.user.is_active:
+        statement, parts = login_statement()
+        row = connection.execute(statement, {"login_digest": digest(secret)}).first()
+        if row is None:
             return None
-        return token
+        found, at = [], 0
+        for cls, keys in parts:
+            found.append((cls, dict(zip(keys, row[at:at + len(keys)]))))
+            at += len(keys)
+        return found
 
     def revoke(self):
         db.session.execute(delete(AuthToken).where(AuthToken.id == self.id))
         db.session.commit()
         broadcasts.logins_changed(self.user_id)
+
+
+@lru_cache(maxsize=1)
+def login_statement():
+    """The SELECT of a login and its user by digest, built once; and the
+    (class, attribute keys) of the row's columns, the user's first."""
+    tokens = AuthToken.__mapper__
+    users = tokens.relationships["user"].mapper
+    parts = [(mapper.class_, [(prop.key, prop.columns[0]) for prop in mapper.column_attrs]) for mapper in (users, tokens)]
+    statement = (select(*[column for _, props in parts for _, column in props])
+                 .join_from(AuthToken, users.class_, AuthToken.user_id == users.class_.id)
+                 .where(AuthToken.digest == bindparam("login_digest")))
+    return statement, [(cls, [key for key, _ in props]) for cls, props in parts]

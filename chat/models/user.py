@@ -131,9 +131,10 @@ class User(UserMixin, db.Model):
         return user
 
     @classmethod
-    def inactive_among(cls, ids):
-        """The ids among `ids` of deactivated accounts."""
-        return set(db.session.scalars(select(cls.id).where(cls.id.in_(list(ids)), cls.deactivated_at.is_not(None))))
+    def inactive_among(cls, ids, connection=None):
+        """The ids among `ids` of deactivated accounts (read on `connection`, else the session's)."""
+        return set((connection or db.session).scalars(
+            select(cls.id).where(cls.id.in_(list(ids)), cls.deactivated_at.is_not(None))))
 
     def opened(self, room_id):
         """Remember `room_id` as the room this user has open; written only when it changes."""

@@ -232,3 +232,22 @@ def test_an_open_is_checked_again_only_for_its_own_user_s_changes(app, alice, bo
     assert hub.unchanged_since(bob.id, since)
     assert not hub.unchanged_since(alice.id, since)
     hub.detach(watcher)
+
+
+def test_on_postgresql_a_stream_open_reads_outside_any_transaction(app, client, alice, general):
+    """Its login, rooms and seqs are each one round trip in autocommit: no BEGIN
+    before them, no ROLLBACK after (chat.database.standalone). SQLite's reads cost
+    no round trip, and there they use the session's connection."""
+    with app.app_context():
+        engine = db.engine
+    autocommit = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        autocommit.append(getattr(conn.connection.dbapi_connection, "autocommit", "sqlite"))
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert open_poll(client, alice) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(autocommit) >= 2  # the login, then the rooms with their seqs
+    assert set(autocommit) == ({True} if engine.dialect.name == "postgresql" else {"sqlite"})
