@@ -10,8 +10,12 @@ post is one round trip:
     INSERT INTO messages (..., seq) SELECT ..., last_seq FROM bump RETURNING id, seq
 
 The UPDATE takes the room's row lock until commit, as Room.take_seq does, so the
-seqs stay gap-free and in commit order. The message then joins the session as
-if just loaded, its relationships filled in from what the post already holds.
+seqs stay gap-free and in commit order. A post that writes nothing else (no
+mention, attachment or reply) runs it as a transaction of its own, in autocommit
+(chat.database.standalone): no BEGIN before it and no COMMIT after, so the post
+is committed, in one round trip, when the statement returns. The message then
+joins the session as if just loaded, its relationships filled in from what the
+post already holds.
 """
 from functools import lru_cache
 
@@ -19,6 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from chat.database import standalone
 from chat.extensions import db
 from chat.models.membership import Membership
 from chat.models.message import Message
@@ -28,15 +33,21 @@ MEMBERSHIPS, MESSAGES = Membership.__table__, Message.__table__
 WRITTEN = [column for column in MESSAGES.columns if column.key not in ("id", "seq")]
 
 
-def store(message, room, author, parent=None, seq=None):
+def store(message, room, author, parent=None, seq=None, alone=False):
     """INSERT `message` (its columns set, but id and seq) by `author` into `room`
     with `seq`, or with the room's next seq taken here, and move the author's read
     marker to it; then put it in the session, persistent and clean, with its
     `author` and `parent`. Raises IntegrityError for a repeated client_id (the
-    caller rolls back: the seq goes with it)."""
+    caller rolls back: the seq goes with it). `alone`: the post writes nothing
+    else, so on PostgreSQL, unless the session's transaction has begun, it is
+    committed here, by its one statement."""
     values = {column.key: fill(message, column.key) for column in WRITTEN}
     if seq is None and db.session.get_bind().dialect.name == "postgresql":
-        message.id, message.seq = db.session.execute(*in_one_statement(room, values)).one()
+        if alone and not db.session().in_transaction():
+            with standalone() as connection:
+                message.id, message.seq = connection.execute(*in_one_statement(room, values)).one()
+        else:
+            message.id, message.seq = db.session.execute(*in_one_statement(room, values)).one()
         set_committed_value(room, "last_seq", message.seq)
     else:
         message.seq = room.take_seq() if seq is None else seq

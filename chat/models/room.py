@@ -168,8 +168,8 @@ class Room(Direct, Moderation, db.Model):
         mentioned = message.render_html(self)  # with the @mentions of this room's members
         parent = None
         try:
-            if reply_to is None:
-                posting.store(message, self, author)  # one round trip on PostgreSQL
+            if reply_to is None:  # one round trip on PostgreSQL, its commit too when it writes nothing else
+                posting.store(message, self, author, alone=not attachments and not mentioned)
             else:
                 seq = self.take_seq()
                 parent = Message.answered(self.id, reply_to)  # under the room's lock: no delete slips in

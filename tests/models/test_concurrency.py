@@ -39,3 +39,40 @@ def test_fifty_concurrent_posters_get_seqs_one_to_n_with_no_gap_or_duplicate(app
         seqs = db.session.scalars(select(Message.seq).where(Message.room_id == general).order_by(Message.seq)).all()
         assert seqs == list(range(1, start + total + 1))
     assert api.as_(alice).get(f"/rooms/{general}").get_json()["last_seq"] == start + total
+
+
+def test_concurrent_plain_posts_each_committed_by_its_own_statement_get_seqs_with_no_gap(app, alice, bob, general):
+    """The path of a post with a remembered login and membership, no session
+    transaction open (chat.models.posting: in autocommit on PostgreSQL)."""
+    from sqlalchemy import event
+
+    from chat.models import Room, User
+    threads_n, each, barrier = 8, 20, threading.Barrier(8)
+    autocommit = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        autocommit.append(getattr(conn.connection.dbapi_connection, "autocommit", None))
+
+    def poster(user_id):
+        with app.app_context():
+            room, author = db.session.get(Room, general), db.session.get(User, user_id)
+            barrier.wait()
+            for n in range(each):
+                db.session.commit()  # each post starts with no transaction open, as in a request
+                room.post(author, f"hi {n}")
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        threads = [threading.Thread(target=poster, args=((alice.id, bob.id)[i % 2],)) for i in range(threads_n)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    with app.app_context():
+        seqs = db.session.scalars(select(Message.seq).where(Message.room_id == general).order_by(Message.seq)).all()
+        assert seqs == list(range(1, threads_n * each + 1))
+        if engine.dialect.name == "postgresql":
+            assert autocommit.count(True) == threads_n * each  # every post was its one statement

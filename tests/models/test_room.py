@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from chat.errors import Problem
 from chat.extensions import db
@@ -66,6 +66,49 @@ def test_the_same_client_id_from_another_author_is_another_message(app, alice, b
         a, _ = room.post(db.session.get(User, alice.id), "hi", client_id="same")
         b, _ = room.post(db.session.get(User, bob.id), "hi", client_id="same")
         assert (a.seq, b.seq) == (1, 2)
+
+
+def statements_of(app, act):
+    """[(autocommit, statement)] of what `act()` runs; autocommit is None on SQLite."""
+    seen = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append((getattr(conn.connection.dbapi_connection, "autocommit", None), statement.split()[0]))
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        act()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_plain_post_on_postgresql_is_committed_by_its_one_statement(app, alice, bob, general):
+    """No mention, attachment or reply: the CTE runs in autocommit, no BEGIN or COMMIT
+    round trip around it. With a mention it shares one transaction with the mention."""
+    with app.app_context():
+        room, author = db.session.get(Room, general), db.session.get(User, alice.id)
+        db.session.commit()  # as a post with a remembered login and membership starts: no transaction
+        plain = statements_of(app, lambda: room.post(author, "hello"))
+        db.session.commit()
+        mention = statements_of(app, lambda: room.post(author, "hello @bob"))
+        postgres = db.engine.dialect.name == "postgresql"
+        assert plain == ([(True, "WITH")] if postgres else [(None, "UPDATE"), (None, "UPDATE"), (None, "INSERT")])
+        assert (True, "WITH") not in mention and ("INSERT" in {kind for _, kind in mention})
+        # Both are stored, in order, and the mention with its message.
+        assert [m.seq for m in Message.page(general, after=0, limit=10)[0]] == [1, 2]
+        assert db.session.get(Room, general).last_seq == 2
+
+
+def test_a_retried_client_id_in_autocommit_still_returns_the_first_message(app, alice, general):
+    with app.app_context():
+        room, author = db.session.get(Room, general), db.session.get(User, alice.id)
+        db.session.commit()
+        first, _ = room.post(author, "hello", client_id="c-1")
+        db.session.commit()
+        again, created = room.post(author, "hello (retry)", client_id="c-1")
+        assert (created, again.id, again.seq) == (False, first.id, 1)
+        db.session.commit()
+        assert (room.post(author, "next")[0].seq, db.session.get(Room, general).last_seq) == (2, 2)
 
 
 def test_concurrent_retries_of_one_client_id_store_one_message(app, alice, general):
