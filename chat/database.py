@@ -6,6 +6,7 @@ import weakref
 from contextlib import contextmanager
 
 from sqlalchemy import event, exc
+from sqlalchemy.orm import Session
 
 from chat.extensions import db
 
@@ -91,3 +92,21 @@ def standalone():
 
 
 AUTOCOMMIT = weakref.WeakKeyDictionary()  # engine -> the same engine, checking out in autocommit
+
+
+def holds_connection(session):
+    """Whether `session`'s transaction has begun in the database, on a connection.
+    (Session.in_transaction() is true as soon as anything autobegins it, a merge
+    of a remembered login among them, before any connection is used.)"""
+    return session.info.get("connected", False)
+
+
+@event.listens_for(Session, "after_begin")
+def note_connected(session, transaction, connection):
+    session.info["connected"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def note_released(session, transaction):
+    if transaction.parent is None:  # the session's own transaction, not a savepoint's
+        session.info.pop("connected", None)

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from chat.database import standalone
+from chat.database import holds_connection, standalone
 from chat.extensions import db
 from chat.models.membership import Membership
 from chat.models.message import Message
@@ -43,7 +43,7 @@ def store(message, room, author, parent=None, seq=None, alone=False):
     committed here, by its one statement."""
     values = {column.key: fill(message, column.key) for column in WRITTEN}
     if seq is None and db.session.get_bind().dialect.name == "postgresql":
-        if alone and not db.session().in_transaction():
+        if alone and not holds_connection(db.session()):
             with standalone() as connection:
                 message.id, message.seq = connection.execute(*in_one_statement(room, values)).one()
         else:

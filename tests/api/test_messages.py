@@ -95,3 +95,31 @@ def test_a_non_member_gets_404_on_a_private_room_its_messages_and_posting(api, a
 def test_a_visitor_of_a_public_room_must_join_before_reading_or_posting(api, mallory, general):
     assert api.as_(mallory).get(f"/rooms/{general}/messages").status_code == 403
     assert api.as_(mallory).post(f"/rooms/{general}/messages", json={"body": "hi"}).status_code == 403
+
+
+def test_a_plain_post_with_a_remembered_login_is_one_statement_that_commits_itself_on_postgresql(
+        app, api, alice, general):
+    """Remembered logins and memberships are put back in the session with no query
+    (a merge, which autobegins its transaction but touches no connection): the
+    post is then its CTE alone, in autocommit. SQLite runs it in a transaction."""
+    from sqlalchemy import event
+
+    from chat.extensions import db
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append((getattr(conn.connection.dbapi_connection, "autocommit", None), statement.split()[0]))
+    api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "first: remembers the login and membership"})
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = api.as_(alice).post(f"/rooms/{general}/messages", json={"body": "second"})
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert (response.status_code, response.get_json()["seq"]) == (201, 2)
+    if engine.dialect.name == "postgresql":
+        assert seen == [(True, "WITH")]
+    else:
+        assert [kind for _, kind in seen] == ["UPDATE", "UPDATE", "INSERT"]
+    assert api.as_(alice).get(f"/rooms/{general}/messages/2").get_json()["body"] == "second"
