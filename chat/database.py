@@ -79,10 +79,13 @@ def standalone():
     autocommit, so the statement is one round trip, not three (psycopg sends a
     BEGIN before it, and a COMMIT or the pool's ROLLBACK follows), and a request
     that does only this never opens the session's transaction at all. On SQLite,
-    where those cost no round trip, it is the session's own connection."""
-    engine = db.engine
-    if engine.dialect.name == "sqlite":
-        yield db.session.connection()
+    where those cost no round trip, it is the session's own connection; and so it
+    is once the session holds one, so that a request never holds two (a login
+    read after the login form's own queries): a pool full of requests each
+    waiting for a second connection would wait for ever."""
+    engine, session = db.engine, db.session()
+    if engine.dialect.name == "sqlite" or holds_connection(session):
+        yield session.connection()
         return
     autocommit = AUTOCOMMIT.get(engine)
     if autocommit is None:  # shares the engine's pool; only the checkout's mode differs

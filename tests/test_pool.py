@@ -54,3 +54,21 @@ def test_a_connection_used_a_moment_ago_is_not_pinged_again(served_database):
     assert client.get("/healthz").status_code == 200  # and the pool connected anew
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_login_read_after_the_request_used_the_database_shares_its_connection(app, alice):
+    """chat.database.standalone: a request never holds two pooled connections, or a
+    pool full of requests each waiting for a second one would never move."""
+    from chat.database import holds_connection, standalone
+    from chat.models import AuthToken
+    with app.test_request_context():
+        with standalone() as first:
+            assert AuthToken.read(alice.token, first)[1][1]["user_id"] == alice.id
+        session = db.session()
+        db.session.execute(text("SELECT 1"))  # the request's own query: the session now holds a connection
+        assert holds_connection(session)
+        with standalone() as second:
+            assert second is session.connection()
+            assert AuthToken.read(alice.token, second)[0][1]["username"] == "alice"
+        db.session.rollback()
+        assert not holds_connection(session)

@@ -88,8 +88,9 @@ class Room(Direct, Moderation, db.Model):
         """{user id: {room id: the room's last seq}} for these users, in one query
         (on `connection`, else the session's)."""
         positions = {user_id: {} for user_id in user_ids}
-        rows = (connection or db.session).execute(select(Membership.user_id, Membership.room_id, cls.last_seq).join(
-            cls, cls.id == Membership.room_id).where(Membership.user_id.in_(list(user_ids))))
+        rows = (connection or db.session).execute(
+            select(Membership.user_id, Membership.room_id, cls.last_seq)
+            .join(cls, cls.id == Membership.room_id).where(Membership.user_id.in_(list(user_ids))))
         for user_id, room_id, last_seq in rows:
             positions[user_id][room_id] = last_seq
         return positions
