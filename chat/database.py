@@ -67,6 +67,10 @@ def ping_when_idle(engine, seconds):
             cursor = dbapi_connection.cursor()
             cursor.execute("SELECT 1")
             cursor.close()
+            # The driver began a transaction for it: end it, so the connection is
+            # handed out idle (an autocommit checkout, chat.database.standalone,
+            # cannot switch a connection inside a transaction).
+            dbapi_connection.rollback()
         except Exception as error:  # the driver's own error for a closed connection
             raise exc.DisconnectionError(str(error)) from error  # the pool retries with a new connection
 

@@ -45,6 +45,20 @@ def test_a_connection_closed_while_it_sat_idle_is_replaced_before_the_request_us
         db.engine.dispose()
 
 
+def test_a_connection_pinged_after_sitting_idle_is_handed_out_idle_even_for_an_autocommit_read(served_database):
+    """The ping's SELECT begins a transaction in the driver; a standalone read
+    (autocommit) of that connection must still work: the ping ends it."""
+    from chat.database import standalone
+    app = app_on(served_database, ping_after=0.05)
+    with app.app_context():
+        with standalone() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        time.sleep(0.1)  # idle past DB_PING_AFTER: the next checkout pings it
+        with standalone() as connection:
+            assert connection.execute(text("SELECT 2")).scalar() == 2
+        db.engine.dispose()
+
+
 def test_a_connection_used_a_moment_ago_is_not_pinged_again(served_database):
     app = app_on(served_database, ping_after=60)
     client = app.test_client()
