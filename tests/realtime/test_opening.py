@@ -170,23 +170,33 @@ def changing_after_the_read(monkeypatch, app, user, change):
 
 def membership_events(stream, count):
     """The next `count` join and leave events of an open sse.Stream, as (name, room id)."""
-    return [(event["event"], event["data"]["room_id"]) for event in stream.take(count, timeout=10)
-            if event["event"] in ("join", "leave")] or membership_events(stream, count)
+    found = []
+    while len(found) < count:
+        event = stream.next(10)
+        if event["event"] in ("join", "leave"):
+            found.append((event["event"], event["data"]["room_id"]))
+    return found
+
+
+def opened_after(monkeypatch, serve, app, user, change):
+    """A live stream of `user`, whose open ran `change()` between its read and its attach."""
+    from tests import sse
+    changing_after_the_read(monkeypatch, app, user, change)
+    _, base = serve(app)
+    opened = sse.Stream(base, user.token)
+    assert opened.status == 200
+    return opened
 
 
 def test_a_room_joined_between_the_read_and_the_attach_is_carried_by_the_stream(
         monkeypatch, serve, app, alice, bob, general):
     from chat.models import Room, User
-    from tests import sse
     with app.app_context():
         lounge = Room.create(db.session.get(User, alice.id), "lounge", "Public").id
 
     def bob_joins():
         db.session.get(Room, lounge).join(db.session.get(User, bob.id))
-    changing_after_the_read(monkeypatch, app, bob, bob_joins)
-    _, base = serve(app)
-    opened = sse.Stream(base, bob.token)
-    assert opened.status == 200
+    opened = opened_after(monkeypatch, serve, app, bob, bob_joins)
     assert membership_events(opened, 1) == [("join", lounge)]
     post(app, lounge, alice.id, 1)
     assert [(entry["event"], entry["data"]["room_id"]) for entry in log_entries(opened, 1)][-1] == ("message", lounge)
@@ -196,14 +206,10 @@ def test_a_room_joined_between_the_read_and_the_attach_is_carried_by_the_stream(
 def test_a_room_left_between_the_read_and_the_attach_is_dropped_by_the_stream(
         monkeypatch, serve, app, alice, bob, general):
     from chat.models import Membership
-    from tests import sse
 
     def bob_leaves():
         Membership.of(general, bob.id).leave()
-    changing_after_the_read(monkeypatch, app, bob, bob_leaves)
-    _, base = serve(app)
-    opened = sse.Stream(base, bob.token)
-    assert opened.status == 200
+    opened = opened_after(monkeypatch, serve, app, bob, bob_leaves)
     assert membership_events(opened, 1) == [("leave", general)]
     post(app, general, alice.id, 1)
     assert opened.quiet(1.0)
